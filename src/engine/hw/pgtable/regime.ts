@@ -1,0 +1,73 @@
+/**
+ * A stage-1 configuration compiled into plain numbers for the walk: the CD
+ * fields are checked once here, so the per-translation path only does integer
+ * arithmetic on 32-bit halves.
+ */
+import { EngineError } from '../../util/assert.ts';
+import { addressBitsFromPS, geometry, granuleFromTG0, granuleFromTG1, type Geometry } from './geometry.ts';
+import type { Stage1Config } from './types.ts';
+
+export interface CompiledTtbr {
+  /** False when EPDx = 1: walks through this TTBR fault. */
+  readonly enabled: boolean;
+  readonly geometry: Geometry;
+  /** Table base, PA[51:32] and PA[31:0], aligned to the start-level table's size. */
+  readonly baseHi: number;
+  readonly baseLo: number;
+  /** Top-byte ignore for this region. */
+  readonly tbi: boolean;
+  /** APTable/XNTable are honoured unless hierarchical attributes are disabled (HADx). */
+  readonly hierarchical: boolean;
+}
+
+export interface Stage1Regime {
+  readonly config: Stage1Config;
+  readonly ttbr0: CompiledTtbr;
+  /** Undefined when TTB1 is not configured (EPD1 = 1 or T1SZ unset). */
+  readonly ttbr1: CompiledTtbr | undefined;
+  /** Output (intermediate physical) address size in bits from IPS. */
+  readonly oaBits: number;
+  readonly affd: boolean;
+}
+
+export const STAGE1_DEFAULTS: Stage1Config = {
+  TTB0: 0n, T0SZ: 16, TG0: 0, EPD0: false,
+  TTB1: 0n, T1SZ: 16, TG1: 2, EPD1: true,
+  IPS: 5, AFFD: false, TBI: 0, HAD0: false, HAD1: false,
+};
+
+function compileTtbr(ttb: bigint, granuleTG: number, txsz: number, enabled: boolean, tbi: boolean, had: boolean, names: { ttb: string; tg: string; tsz: string }, tg1: boolean): CompiledTtbr {
+  const granule = tg1 ? granuleFromTG1(granuleTG) : granuleFromTG0(granuleTG);
+  if (granule === undefined) {
+    const legal = tg1 ? '1 (16KB), 2 (4KB) or 3 (64KB)' : '0 (4KB), 1 (64KB) or 2 (16KB)';
+    throw new EngineError(`${names.tg} = ${granuleTG} is reserved; use ${legal}`, names.tg);
+  }
+  const g = geometry(granule, txsz, names.tsz);
+  if (ttb < 0n || ttb >= 1n << 52n) throw new EngineError(`${names.ttb} must fit in 52 bits`, names.ttb);
+  // A TTB beyond the OA size is not refused here: the walk reports it as an
+  // address size fault at level 0, as the Arm ARM does.
+  // The start-level table is 8 * 2^(index bits) bytes and at least 64 bytes; TTB bits below that are RES0.
+  const topIndexBits = g.inputSize - (g.granuleShift + (3 - g.startLevel) * g.stride);
+  const tableBytes = BigInt(Math.max(64, 8 << topIndexBits));
+  const base = ttb & ~(tableBytes - 1n);
+  return {
+    enabled,
+    geometry: g,
+    baseHi: Number(base >> 32n),
+    baseLo: Number(base & 0xffff_ffffn),
+    tbi,
+    hierarchical: !had,
+  };
+}
+
+export function compileStage1(partial: Partial<Stage1Config>): Stage1Regime {
+  const config: Stage1Config = { ...STAGE1_DEFAULTS, ...partial };
+  const oaBits = addressBitsFromPS(config.IPS);
+  if (oaBits === undefined) throw new EngineError(`IPS = ${config.IPS} is reserved; use 0..6 (32 to 52 bits)`, 'IPS');
+  if (!Number.isInteger(config.TBI) || config.TBI < 0 || config.TBI > 3) throw new EngineError(`TBI = ${config.TBI} must be 0..3`, 'TBI');
+  const ttbr0 = compileTtbr(config.TTB0, config.TG0, config.T0SZ, !config.EPD0, (config.TBI & 1) !== 0, config.HAD0,
+    { ttb: 'TTB0', tg: 'TG0', tsz: 'T0SZ' }, false);
+  const ttbr1 = config.EPD1 ? undefined : compileTtbr(config.TTB1, config.TG1, config.T1SZ, true, (config.TBI & 2) !== 0, config.HAD1,
+    { ttb: 'TTB1', tg: 'TG1', tsz: 'T1SZ' }, true);
+  return { config, ttbr0, ttbr1, oaBits, affd: config.AFFD };
+}
