@@ -1,0 +1,42 @@
+/**
+ * The lessons that ship with the app. Each is a plain JSON file in builtin/,
+ * in the same format users write, and goes through the same validation: a
+ * broken built-in fails loudly when this module loads (and in its test),
+ * never silently at the moment a user picks it.
+ */
+import block2m from './builtin/block-2m.json' with { type: 'json' };
+import permissionFault from './builtin/permission-fault.json' with { type: 'json' };
+import walk16kPage from './builtin/walk-16k-page.json' with { type: 'json' };
+import walk4kPage from './builtin/walk-4k-page.json' with { type: 'json' };
+import walk64kPage from './builtin/walk-64k-page.json' with { type: 'json' };
+import { parseScenario } from './parse.ts';
+import type { Scenario } from './schema.ts';
+
+export interface BuiltinScenario {
+  readonly id: string;
+  readonly scenario: Scenario;
+}
+
+/** In the order the scenario picker lists them: the 4KB walk is the first diagram users see. */
+const SOURCES: readonly (readonly [id: string, json: unknown])[] = [
+  ['walk-4k-page', walk4kPage],
+  ['walk-16k-page', walk16kPage],
+  ['walk-64k-page', walk64kPage],
+  ['block-2m', block2m],
+  ['permission-fault', permissionFault],
+];
+
+export function loadBuiltin(id: string, json: unknown): BuiltinScenario {
+  const parsed = parseScenario(json);
+  if (!parsed.ok) {
+    const problems = parsed.errors.map((e) => `${e.path ? `${e.path}: ` : ''}${e.message}`).join('; ');
+    throw new Error(`built-in scenario "${id}" (src/scenario/builtin/${id}.json) is invalid: ${problems}`);
+  }
+  return { id, scenario: parsed.scenario };
+}
+
+export const builtinScenarios: readonly BuiltinScenario[] = SOURCES.map(([id, json]) => loadBuiltin(id, json));
+
+export function builtinScenario(id: string): Scenario | undefined {
+  return builtinScenarios.find((b) => b.id === id)?.scenario;
+}

@@ -1,0 +1,71 @@
+/**
+ * From a validated scenario to what the engine runs: one EngineCommand per
+ * step, in order, and the engine's construction options. Defaults the file
+ * may leave out (size 8, privileged true) are filled in here, so a Scenario
+ * stays exactly what the user wrote.
+ */
+import type { EngineCommand, EngineOptions, Prot, Stage1Config } from '../engine/index.ts';
+import { assertNever, parseU64 } from '../engine/index.ts';
+import type { Scenario } from './schema.ts';
+import type { PgtableCreateStep, ProtSpec, ScenarioStep } from './steps.ts';
+
+export function engineOptionsOf(s: Scenario): EngineOptions {
+  const memory = s.config?.tableMemory;
+  if (!memory) return {};
+  return { tableMemoryBase: parseU64(memory.base, 'config.tableMemory.base'), tableMemorySize: parseU64(memory.size, 'config.tableMemory.size') };
+}
+
+export function scenarioToCommands(s: Scenario): EngineCommand[] {
+  return s.steps.map(stepToCommand);
+}
+
+export function stepToCommand(step: ScenarioStep): EngineCommand {
+  switch (step.kind) {
+    case 'memory.write':
+      return { kind: 'memory.write', address: parseU64(step.address, 'address'), value: parseU64(step.value, 'value'), size: step.size ?? 8 };
+    case 'pgtable.create':
+      return { kind: 'pgtable.create', name: step.name, config: stage1ConfigOf(step) };
+    case 'pgtable.map':
+      return {
+        kind: 'pgtable.map',
+        table: step.table,
+        iova: parseU64(step.iova, 'iova'),
+        paddr: parseU64(step.paddr, 'paddr'),
+        size: parseU64(step.size, 'size'),
+        prot: protOf(step.prot),
+      };
+    case 'pgtable.unmap':
+      return { kind: 'pgtable.unmap', table: step.table, iova: parseU64(step.iova, 'iova'), size: parseU64(step.size, 'size') };
+    case 'walk':
+      return { kind: 'walk', table: step.table, address: parseU64(step.address, 'address'), access: { kind: step.access, privileged: step.privileged ?? true } };
+    default:
+      return assertNever(step, 'scenario step');
+  }
+}
+
+/** Only the CD fields the step gives; the engine supplies its defaults (and allocates TTB0) for the rest. */
+function stage1ConfigOf(step: PgtableCreateStep): Partial<Stage1Config> & Pick<Stage1Config, 'TG0' | 'T0SZ'> {
+  const config: Partial<Stage1Config> & Pick<Stage1Config, 'TG0' | 'T0SZ'> = {
+    TG0: step.TG0,
+    T0SZ: step.T0SZ,
+    ...(step.IPS === undefined ? {} : { IPS: step.IPS }),
+    ...(step.TTB0 === undefined ? {} : { TTB0: parseU64(step.TTB0, 'TTB0') }),
+    ...(step.EPD0 === undefined ? {} : { EPD0: step.EPD0 }),
+    ...(step.TTB1 === undefined ? {} : { TTB1: parseU64(step.TTB1, 'TTB1') }),
+    ...(step.T1SZ === undefined ? {} : { T1SZ: step.T1SZ }),
+    ...(step.TG1 === undefined ? {} : { TG1: step.TG1 }),
+    ...(step.EPD1 === undefined ? {} : { EPD1: step.EPD1 }),
+    ...(step.AFFD === undefined ? {} : { AFFD: step.AFFD }),
+    ...(step.TBI === undefined ? {} : { TBI: step.TBI }),
+    ...(step.HAD0 === undefined ? {} : { HAD0: step.HAD0 }),
+    ...(step.HAD1 === undefined ? {} : { HAD1: step.HAD1 }),
+  };
+  return config;
+}
+
+export function protOf(prot: ProtSpec): Prot {
+  if (typeof prot === 'string') {
+    return { read: prot.includes('r'), write: prot.includes('w'), exec: prot.includes('x'), priv: prot.includes('p') };
+  }
+  return { read: prot.read ?? false, write: prot.write ?? false, exec: prot.exec ?? false, priv: prot.priv ?? false };
+}

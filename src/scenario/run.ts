@@ -1,0 +1,188 @@
+/**
+ * Runs a scenario on the real Engine and sums up each step's events as a
+ * JSON-friendly result: what scripts, tests and the CLI check. Only a
+ * summary: the UI animates the engine's own events.
+ */
+import { Engine, assertNever } from '../engine/index.ts';
+import type { EngineEvent, MappedEntry, WalkResult } from '../engine/index.ts';
+import { engineOptionsOf, stepToCommand } from './commands.ts';
+import { type Hex, jsonFriendly, toHex } from './format.ts';
+import type { Scenario } from './schema.ts';
+import type { ScenarioStep } from './steps.ts';
+
+/** Entries written or cleared, grouped by level: [{level: 3, size: "0x1000", count: 2}]. */
+export interface EntryGroup {
+  readonly level: number;
+  readonly size: Hex;
+  readonly count: number;
+}
+
+export interface WalkTraceLevel {
+  readonly level: number;
+  readonly index: number;
+  readonly tableAddress: Hex;
+  readonly descriptorAddress: Hex;
+  readonly descriptor?: Hex;
+  readonly type?: string;
+}
+
+export type StepResult =
+  | { readonly step: number; readonly kind: 'memory.write'; readonly address: Hex; readonly size: number; readonly value: Hex; readonly old?: Hex }
+  | { readonly step: number; readonly kind: 'pgtable.create'; readonly name: string; readonly TTB0: Hex; readonly granule: number; readonly inputSize: number; readonly startLevel: number; readonly IPS: number }
+  | {
+      readonly step: number;
+      readonly kind: 'pgtable.map';
+      readonly table: string;
+      readonly iova: Hex;
+      readonly paddr: Hex;
+      readonly size: Hex;
+      readonly entries: EntryGroup[];
+      readonly tablesAllocated: number;
+      readonly writes: number;
+    }
+  | {
+      readonly step: number;
+      readonly kind: 'pgtable.unmap';
+      readonly table: string;
+      readonly iova: Hex;
+      readonly size: Hex;
+      readonly unmapped: Hex;
+      readonly entries: EntryGroup[];
+      readonly tablesFreed: number;
+      readonly writes: number;
+    }
+  | {
+      readonly step: number;
+      readonly kind: 'walk';
+      readonly table: string;
+      readonly input: Hex;
+      readonly access: 'read' | 'write' | 'exec';
+      readonly privileged: boolean;
+      readonly output?: Hex;
+      readonly mappingSize?: Hex;
+      readonly fault?: { readonly type: string; readonly level: number; readonly reason: string; readonly address?: Hex };
+      /** Levels the walk visited: descriptors fetched, a failed fetch included. */
+      readonly levels: number;
+      readonly trace?: WalkTraceLevel[];
+    }
+  /** The engine refused the command (nothing changed), or failed on it. */
+  | { readonly step: number; readonly kind: ScenarioStep['kind']; readonly error: string; readonly field?: string };
+
+export interface RunOptions {
+  /** Add each walk's per-level trace to its result. */
+  readonly trace?: boolean;
+}
+
+/** Yields one result per step, in order, as each step runs (the CLI prints them as they come). */
+export function* runScenario(s: Scenario, options: RunOptions = {}): Generator<StepResult> {
+  const engine = new Engine(engineOptionsOf(s));
+  for (const [index, step] of s.steps.entries()) {
+    let events: EngineEvent[];
+    try {
+      events = engine.apply(stepToCommand(step));
+    } catch (error) {
+      // The engine promises a command.rejected event instead; a throw is an engine bug, reported, not fatal.
+      yield { step: index, kind: step.kind, error: `internal engine error: ${error instanceof Error ? error.message : String(error)}` };
+      continue;
+    }
+    yield stepResult(index, step, events, options);
+  }
+}
+
+export function stepResult(index: number, step: ScenarioStep, events: readonly EngineEvent[], options: RunOptions = {}): StepResult {
+  const rejected = events.find((e) => e.kind === 'command.rejected');
+  if (rejected) return { step: index, kind: step.kind, error: rejected.message, ...(rejected.field === undefined ? {} : { field: rejected.field }) };
+  for (const event of events) {
+    switch (event.kind) {
+      case 'memory.written':
+        return {
+          step: index,
+          kind: 'memory.write',
+          address: toHex(event.write.address),
+          size: event.write.size,
+          value: toHex(event.write.value),
+          ...(event.write.old === undefined ? {} : { old: toHex(event.write.old) }),
+        };
+      case 'pgtable.created':
+        return {
+          step: index,
+          kind: 'pgtable.create',
+          name: event.name,
+          TTB0: toHex(event.config.TTB0),
+          granule: event.granule,
+          inputSize: 64 - event.config.T0SZ,
+          startLevel: event.startLevel,
+          IPS: event.config.IPS,
+        };
+      case 'pgtable.mapped':
+        return {
+          step: index,
+          kind: 'pgtable.map',
+          table: event.table,
+          iova: toHex(event.iova),
+          paddr: toHex(event.paddr),
+          size: toHex(event.size),
+          entries: groupEntries(event.entries),
+          tablesAllocated: event.tables.length,
+          writes: event.writes.length,
+        };
+      case 'pgtable.unmapped':
+        return {
+          step: index,
+          kind: 'pgtable.unmap',
+          table: event.table,
+          iova: toHex(event.iova),
+          size: toHex(event.size),
+          unmapped: toHex(event.unmapped),
+          entries: groupEntries(event.entries),
+          tablesFreed: event.tablesFreed.length,
+          writes: event.writes.length,
+        };
+      case 'walk.completed':
+        return walkResult(index, event.table, event.result, options);
+      case 'command.rejected':
+        break; // handled above
+      default:
+        return assertNever(event, 'engine event');
+    }
+  }
+  return { step: index, kind: step.kind, error: `internal engine error: the engine reported nothing for this ${step.kind} step` };
+}
+
+function walkResult(index: number, table: string, r: WalkResult, options: RunOptions): StepResult {
+  return {
+    step: index,
+    kind: 'walk',
+    table,
+    input: toHex(r.input),
+    access: r.access.kind,
+    privileged: r.access.privileged,
+    ...(r.output === undefined ? {} : { output: toHex(r.output) }),
+    ...(r.mappingSize === undefined ? {} : { mappingSize: toHex(r.mappingSize) }),
+    ...(r.fault === undefined ? {} : { fault: jsonFriendly({ type: r.fault.type, level: r.fault.level, reason: r.fault.reason, address: r.fault.address }) }),
+    levels: r.steps.length,
+    ...(options.trace
+      ? {
+          trace: r.steps.map((s) => ({
+            level: s.level,
+            index: s.index,
+            tableAddress: toHex(s.tableAddress),
+            descriptorAddress: toHex(s.descriptorAddress),
+            ...(s.descriptor === undefined ? {} : { descriptor: toHex(s.descriptor) }),
+            ...(s.decoded === undefined ? {} : { type: s.decoded.type }),
+          })),
+        }
+      : {}),
+  };
+}
+
+function groupEntries(entries: readonly MappedEntry[]): EntryGroup[] {
+  const groups = new Map<string, { level: number; size: bigint; count: number }>();
+  for (const e of entries) {
+    const key = `${e.level}:${e.size}`;
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { level: e.level, size: e.size, count: 1 });
+  }
+  return [...groups.values()].map((g) => ({ level: g.level, size: toHex(g.size), count: g.count }));
+}

@@ -1,0 +1,132 @@
+/**
+ * Step kinds of the v1 scenario format: one per EngineCommand. The format
+ * grows by adding a kind here (SMMUv3 registers, STE/CD writes, commands, DMA,
+ * Linux IOMMU core calls, VT-d), never by changing the meaning of one.
+ * Field names are the specification's (CD fields for pgtable.create).
+ */
+import * as z from 'zod';
+import { boolField, hexField, intField, nameField, noteField, shown } from './fields.ts';
+
+/** "rw", "r", "rwx", "rp" ...: each of r, w, x, p at most once (the lookahead refuses a repeated letter). */
+export const PROT_PATTERN = /^(?!.*(.).*\1)[rwxp]*$/;
+
+const protMessage = (issue: { input?: unknown }) =>
+  `must be a string of the letters r (read), w (write), x (exec), p (privileged-only), each at most once, such as "rw", or an object like {"read": true, "write": false} (got ${shown(issue.input)})`;
+
+const protFlag = (description: string) => boolField(description).optional();
+
+export const protObjectSchema = z.strictObject({
+  read: protFlag('IOMMU_READ: the device may read.'),
+  write: protFlag('IOMMU_WRITE: the device may write.'),
+  exec: protFlag('Executable: without it the entry gets PXN and UXN (XN).'),
+  priv: protFlag('Privileged-only (Linux IOMMU_PRIV): AP[1] = 0.'),
+});
+
+export const protSchema = z
+  .union(
+    [
+      z.string().regex(PROT_PATTERN, { error: protMessage }),
+      protObjectSchema,
+    ],
+    { error: (issue) => (issue.input === undefined ? undefined : protMessage(issue)) },
+  )
+  .meta({
+    description:
+      'Permissions, as in Linux iommu_map(): r = IOMMU_READ, w = IOMMU_WRITE, x = executable (without it the entry gets XN), p = IOMMU_PRIV (privileged-only).',
+  });
+
+export const memoryWriteStep = z.strictObject({
+  kind: z.literal('memory.write'),
+  address: hexField('Physical address of the store.'),
+  value: hexField('The value stored (little-endian); must fit in `size` bytes.'),
+  size: z
+    .union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], {
+      error: (issue) => (issue.input === undefined ? undefined : `must be 1, 2, 4 or 8 bytes (got ${shown(issue.input)})`),
+    })
+    .optional()
+    .meta({ description: 'Bytes written: 1, 2, 4 or 8. Default 8.' }),
+  note: noteField.optional(),
+});
+
+const tableRef = () => nameField('The page table, by the name given in an earlier pgtable.create step.');
+
+export const pgtableCreateStep = z.strictObject({
+  kind: z.literal('pgtable.create'),
+  name: nameField('Name by which later steps refer to this page table.'),
+  TG0: intField(0, 2, 'Translation granule for TTB0: 0 = 4KB, 1 = 64KB, 2 = 16KB (CD.TG0).', '0 = 4KB, 1 = 64KB, 2 = 16KB'),
+  T0SZ: intField(16, 39, 'The input address size is 64 - T0SZ bits (CD.T0SZ).', 'the input size 64 - T0SZ is 25 to 48 bits'),
+  IPS: intField(0, 6, 'Output address size: 0 = 32, 1 = 36, 2 = 40, 3 = 42, 4 = 44, 5 = 48, 6 = 52 bits (CD.IPS).', '0 = 32, 1 = 36, 2 = 40, 3 = 42, 4 = 44, 5 = 48, 6 = 52 bits').optional(),
+  TTB0: hexField('Base of the level-0 (start-level) table. Omit it and the engine allocates one in table memory (CD.TTB0).').optional(),
+  EPD0: boolField('Disable walks through TTB0: every walk faults (CD.EPD0).').optional(),
+  TTB1: hexField('Base of the TTB1 table (CD.TTB1).').optional(),
+  T1SZ: intField(16, 39, 'Input size of the TTB1 region is 64 - T1SZ bits (CD.T1SZ).').optional(),
+  TG1: intField(1, 3, 'Granule for TTB1, in the TCR_EL1.TG1 encoding: 1 = 16KB, 2 = 4KB, 3 = 64KB (CD.TG1).', '1 = 16KB, 2 = 4KB, 3 = 64KB').optional(),
+  EPD1: boolField('Disable walks through TTB1 (CD.EPD1).').optional(),
+  AFFD: boolField('Access-flag fault disable: a descriptor with AF = 0 is then not a fault (CD.AFFD).').optional(),
+  TBI: intField(0, 3, 'Top-byte ignore: bit 0 for the TTB0 region, bit 1 for TTB1 (CD.TBI).').optional(),
+  HAD0: boolField('Hierarchical attribute disable for TTB0: APTable/XNTable are ignored (CD.HAD0).').optional(),
+  HAD1: boolField('Hierarchical attribute disable for TTB1 (CD.HAD1).').optional(),
+  note: noteField.optional(),
+});
+
+export const pgtableMapStep = z.strictObject({
+  kind: z.literal('pgtable.map'),
+  table: tableRef(),
+  iova: hexField('First input address (IOVA) of the range.'),
+  paddr: hexField('Physical address the first IOVA maps to.'),
+  size: hexField('Bytes to map; the engine picks block entries where size and alignment allow.'),
+  prot: protSchema,
+  note: noteField.optional(),
+});
+
+export const pgtableUnmapStep = z.strictObject({
+  kind: z.literal('pgtable.unmap'),
+  table: tableRef(),
+  iova: hexField('First IOVA of the range to unmap.'),
+  size: hexField('Bytes to unmap.'),
+  note: noteField.optional(),
+});
+
+export const walkStep = z.strictObject({
+  kind: z.literal('walk'),
+  table: tableRef(),
+  address: hexField('The input address (IOVA) to translate.'),
+  access: z
+    .enum(['read', 'write', 'exec'], {
+      error: (issue) => (issue.input === undefined ? undefined : `must be "read", "write" or "exec" (got ${shown(issue.input)})`),
+    })
+    .meta({ description: 'The kind of access the device makes.' }),
+  privileged: z
+    .boolean({ error: (issue) => (issue.input === undefined ? undefined : `must be true or false (got ${shown(issue.input)})`) })
+    .optional()
+    .meta({ description: 'A privileged access (PnU = 1 in an SMMU event record). Default true.' }),
+  note: noteField.optional(),
+});
+
+/** Every step kind, keyed by its `kind`; the union below and the error messages are built from it. */
+export const stepSchemas = {
+  'memory.write': memoryWriteStep,
+  'pgtable.create': pgtableCreateStep,
+  'pgtable.map': pgtableMapStep,
+  'pgtable.unmap': pgtableUnmapStep,
+  walk: walkStep,
+} as const;
+
+export type StepKind = keyof typeof stepSchemas;
+export const STEP_KINDS = Object.keys(stepSchemas) as StepKind[];
+
+export const stepSchema = z.discriminatedUnion('kind', [memoryWriteStep, pgtableCreateStep, pgtableMapStep, pgtableUnmapStep, walkStep]);
+
+export type ScenarioStep = z.infer<typeof stepSchema>;
+export type MemoryWriteStep = z.infer<typeof memoryWriteStep>;
+export type PgtableCreateStep = z.infer<typeof pgtableCreateStep>;
+export type PgtableMapStep = z.infer<typeof pgtableMapStep>;
+export type PgtableUnmapStep = z.infer<typeof pgtableUnmapStep>;
+export type WalkStepSpec = z.infer<typeof walkStep>;
+export type ProtSpec = z.infer<typeof protSchema>;
+
+/** The fields a step of this kind may carry, for "unknown field" messages. */
+export function fieldsOf(kind: string): string[] | undefined {
+  if (!Object.hasOwn(stepSchemas, kind)) return undefined;
+  return Object.keys(stepSchemas[kind as StepKind].shape);
+}
