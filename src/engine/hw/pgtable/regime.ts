@@ -4,20 +4,15 @@
  * arithmetic on 32-bit halves.
  */
 import { EngineError } from '../../util/assert.ts';
-import { addressBitsFromPS, geometry, granuleFromTG0, granuleFromTG1, type Geometry } from './geometry.ts';
+import { addressBitsFromPS, geometry, granuleFromTG0, granuleFromTG1 } from './geometry.ts';
+import { alignedBase, type WalkTables } from './tables.ts';
 import type { Stage1Config } from './types.ts';
 
-export interface CompiledTtbr {
+export interface CompiledTtbr extends WalkTables {
   /** False when EPDx = 1: walks through this TTBR fault. */
   readonly enabled: boolean;
-  readonly geometry: Geometry;
-  /** Table base, PA[51:32] and PA[31:0], aligned to the start-level table's size. */
-  readonly baseHi: number;
-  readonly baseLo: number;
   /** Top-byte ignore for this region. */
   readonly tbi: boolean;
-  /** APTable/XNTable are honoured unless hierarchical attributes are disabled (HADx). */
-  readonly hierarchical: boolean;
 }
 
 export interface Stage1Regime {
@@ -36,7 +31,7 @@ export const STAGE1_DEFAULTS: Stage1Config = {
   IPS: 5, AFFD: false, TBI: 0, HAD0: false, HAD1: false,
 };
 
-function compileTtbr(ttb: bigint, granuleTG: number, txsz: number, enabled: boolean, tbi: boolean, had: boolean, names: { ttb: string; tg: string; tsz: string }, tg1: boolean): CompiledTtbr {
+function compileTtbr(ttb: bigint, granuleTG: number, txsz: number, enabled: boolean, tbi: boolean, had: boolean, names: { ttb: string; tg: string; tsz: string }, tg1: boolean, oaBits: number, affd: boolean): CompiledTtbr {
   const granule = tg1 ? granuleFromTG1(granuleTG) : granuleFromTG0(granuleTG);
   if (granule === undefined) {
     const legal = tg1 ? '1 (16KB), 2 (4KB) or 3 (64KB)' : '0 (4KB), 1 (64KB) or 2 (16KB)';
@@ -46,28 +41,24 @@ function compileTtbr(ttb: bigint, granuleTG: number, txsz: number, enabled: bool
   if (ttb < 0n || ttb >= 1n << 52n) throw new EngineError(`${names.ttb} must fit in 52 bits`, names.ttb);
   // A TTB beyond the OA size is not refused here: the walk reports it as an
   // address size fault at level 0, as the Arm ARM does.
-  // The start-level table is 8 * 2^(index bits) bytes and at least 64 bytes; TTB bits below that are RES0.
-  const topIndexBits = g.inputSize - (g.granuleShift + (3 - g.startLevel) * g.stride);
-  const tableBytes = BigInt(Math.max(64, 8 << topIndexBits));
-  const base = ttb & ~(tableBytes - 1n);
-  return {
-    enabled,
-    geometry: g,
-    baseHi: Number(base >> 32n),
-    baseLo: Number(base & 0xffff_ffffn),
-    tbi,
-    hierarchical: !had,
-  };
+  const startBits = g.inputSize - (g.granuleShift + (3 - g.startLevel) * g.stride);
+  const base = alignedBase(ttb, startBits);
+  return { stage: 1, enabled, geometry: g, startBits, baseHi: base.hi, baseLo: base.lo, tbi, hierarchical: !had, oaBits, affd };
 }
 
-export function compileStage1(partial: Partial<Stage1Config>): Stage1Regime {
+/**
+ * Compiles CD fields. `oasBits` is the SMMU's output address size (IDR5.OAS):
+ * the effective stage-1 output size is min(IPS, OAS).
+ */
+export function compileStage1(partial: Partial<Stage1Config>, oasBits = 52): Stage1Regime {
   const config: Stage1Config = { ...STAGE1_DEFAULTS, ...partial };
-  const oaBits = addressBitsFromPS(config.IPS);
+  const ipsBits = addressBitsFromPS(config.IPS);
+  const oaBits = ipsBits === undefined ? undefined : Math.min(ipsBits, oasBits);
   if (oaBits === undefined) throw new EngineError(`IPS = ${config.IPS} is reserved; use 0..6 (32 to 52 bits)`, 'IPS');
   if (!Number.isInteger(config.TBI) || config.TBI < 0 || config.TBI > 3) throw new EngineError(`TBI = ${config.TBI} must be 0..3`, 'TBI');
   const ttbr0 = compileTtbr(config.TTB0, config.TG0, config.T0SZ, !config.EPD0, (config.TBI & 1) !== 0, config.HAD0,
-    { ttb: 'TTB0', tg: 'TG0', tsz: 'T0SZ' }, false);
+    { ttb: 'TTB0', tg: 'TG0', tsz: 'T0SZ' }, false, oaBits, config.AFFD);
   const ttbr1 = config.EPD1 ? undefined : compileTtbr(config.TTB1, config.TG1, config.T1SZ, true, (config.TBI & 2) !== 0, config.HAD1,
-    { ttb: 'TTB1', tg: 'TG1', tsz: 'T1SZ' }, true);
+    { ttb: 'TTB1', tg: 'TG1', tsz: 'T1SZ' }, true, oaBits, config.AFFD);
   return { config, ttbr0, ttbr1, oaBits, affd: config.AFFD };
 }

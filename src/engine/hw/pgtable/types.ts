@@ -53,6 +53,12 @@ export interface WalkFault {
   readonly address?: bigint;
   /** Why, in the spec's words: "descriptor invalid (bit 0 = 0)", "AP[2] = 1: read-only" ... */
   readonly reason: string;
+  /** Which stage faulted (nested and stage-2 walks); stage 1 when absent. */
+  readonly stage?: 1 | 2;
+  /** For a stage-2 fault: while translating a stage-1 table address (TT) or the final IPA (IN). */
+  readonly class?: 'CD' | 'TT' | 'IN';
+  /** For a stage-2 fault: the IPA being translated. */
+  readonly ipa?: bigint;
 }
 
 export type DescriptorType = 'invalid' | 'table' | 'block' | 'page' | 'reserved';
@@ -80,6 +86,13 @@ export interface DecodedDescriptor {
   readonly PXNTable?: number;
 }
 
+/** A stage-2 walk of one IPA inside a nested walk. */
+export interface StageWalk {
+  readonly steps: readonly WalkStep[];
+  readonly output?: bigint;
+  readonly fault?: WalkFault;
+}
+
 export interface WalkStep {
   readonly level: number;
   readonly tableAddress: bigint;
@@ -90,11 +103,13 @@ export interface WalkStep {
   /** undefined when the read failed (external abort). */
   readonly descriptor?: bigint;
   readonly decoded?: DecodedDescriptor;
+  /** Nested walks: the stage-2 translation of descriptorAddress (an IPA) to the PA actually read. */
+  readonly s2?: StageWalk;
 }
 
 export interface WalkSetup {
-  /** Which TTBR region the address fell in. */
-  readonly ttbr: 0 | 1;
+  /** Which TTBR region the address fell in; undefined for a stage-2-only walk. */
+  readonly ttbr?: 0 | 1;
   readonly granule: Granule;
   readonly inputSize: number;
   readonly startLevel: number;
@@ -112,4 +127,6 @@ export interface WalkResult {
   /** The size of the block or page that mapped the input (bytes). */
   readonly mappingSize?: bigint;
   readonly fault?: WalkFault;
+  /** Nested walks: stage 2 of the output IPA. */
+  readonly stage2?: StageWalk;
 }

@@ -44,6 +44,10 @@ export const Reason = {
   PermPxn: 18,
   PermPxnTable: 19,
   PermPxnEl0Writable: 20,
+  IpaOutOfRange: 21,
+  S2ReadDenied: 22,
+  S2WriteDenied: 23,
+  S2ExecuteNever: 24,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -69,4 +73,12 @@ export const REASON_TEXT: Record<Reason, string> = {
   18: 'privileged execute from a mapping with PXN = 1',
   19: 'privileged execute forbidden by PXNTable = 1 in a table descriptor above',
   20: 'privileged execute from memory writable by unprivileged accesses (AP = 0b01)',
+  21: 'IPA beyond the stage-2 input size (64 - S2T0SZ bits)',
+  22: 'stage 2 denies reads: S2AP[0] (bit 6) = 0',
+  23: 'stage 2 denies writes: S2AP[1] (bit 7) = 0',
+  24: 'stage 2 execute-never: XN (bit 54) = 1',
 };
+
+/** Which access of a nested translation a stage-2 fault arose on (the event record's CLASS field). */
+export const FaultClass = { CD: 0, TT: 1, IN: 2 } as const;
+export type FaultClass = (typeof FaultClass)[keyof typeof FaultClass];

@@ -1,5 +1,7 @@
 /**
- * The VMSAv8-64 stage-1 table walk (Arm ARM D8, "Translation table walks").
+ * VMSAv8-64 table walks (Arm ARM D8, "Translation table walks"): stage 1,
+ * stage 2, and nested, where every stage-1 table address and the final IPA
+ * are themselves translated by stage 2.
  *
  * One implementation, two modes (v86's page walk keeps a side-effects flag
  * the same way): with `trace` null it is the hot path — integer arithmetic on
@@ -8,9 +10,11 @@
  * is the translation.
  */
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
-import { blockAllowed, levelIndexBits, levelShift } from './geometry.ts';
-import type { CompiledTtbr, Stage1Regime } from './regime.ts';
-import { FaultCode, Reason } from './walk-codes.ts';
+import { blockAllowed } from './geometry.ts';
+import type { Stage1Regime } from './regime.ts';
+import type { WalkTables } from './tables.ts';
+import { FaultClass, FaultCode, Reason } from './walk-codes.ts';
+import { checkStage1Permission, checkStage2Permission } from './walk-permissions.ts';
 import { recordStep, type TraceSink } from './walk-trace.ts';
 
 /** Access encoding for the hot path: kind in bits 1:0, bit 2 = unprivileged. */
@@ -21,27 +25,40 @@ export const ACCESS_UNPRIVILEGED = 4;
 
 /** Reused result record: the hot path writes into it instead of allocating. */
 export interface WalkOut {
-  /** Output address halves when fault = NONE. */
+  /** Output address halves when fault = None. */
   hi: number;
   lo: number;
   fault: FaultCode;
   reason: Reason;
   /** Level of the final descriptor, or of the fault. */
   level: number;
-  /** log2 of the mapping size (block or page) on success. */
+  /** log2 of the size this translation is valid for (the smaller of the stages' blocks or pages). */
   mapShift: number;
   /** Descriptor address of a failed read (external abort). */
   faultHi: number;
   faultLo: number;
-  /** 0 or 1: the TTBR region the input fell in (-1 before selection). */
+  /** 0 or 1: the TTBR region the input fell in (-1 before selection, or for a stage-2-only walk). */
   ttbr: number;
-  /** Descriptors read (memory accesses of the walk). */
+  /** Descriptors read, stage-2 reads of a nested walk included. */
   reads: number;
+  /** Stage at which the fault arose. */
+  stage: 1 | 2;
+  /** For a stage-2 fault of a nested walk: on a stage-1 table address (TT) or on the final IPA (IN). */
+  faultClass: FaultClass;
+  /** The IPA being translated when a stage-2 fault arose. */
+  ipaHi: number;
+  ipaLo: number;
 }
 
 export function newWalkOut(): WalkOut {
-  return { hi: 0, lo: 0, fault: FaultCode.None, reason: Reason.None, level: 0, mapShift: 0, faultHi: 0, faultLo: 0, ttbr: -1, reads: 0 };
+  return {
+    hi: 0, lo: 0, fault: FaultCode.None, reason: Reason.None, level: 0, mapShift: 0, faultHi: 0, faultLo: 0,
+    ttbr: -1, reads: 0, stage: 1, faultClass: FaultClass.IN, ipaHi: 0, ipaLo: 0,
+  };
 }
+
+/** Stage-2 results inside a nested walk go here, so they never clobber the caller's record. */
+const s2Scratch = newWalkOut();
 
 function fail(out: WalkOut, fault: FaultCode, reason: Reason, level: number): false {
   out.fault = fault;
@@ -56,20 +73,17 @@ function bitsUniform(hi: number, lo: number, from: number, to: number, ones: boo
     const low = Math.max(from, 32) - 32;
     const width = to - 32 - low + 1;
     const mask = (width >= 32 ? 0xffff_ffff : ((1 << width) - 1) << low) >>> 0;
-    const v = (hi & mask) >>> 0;
-    if (v !== (ones ? mask : 0)) return false;
+    if (((hi & mask) >>> 0) !== (ones ? mask : 0)) return false;
   }
   if (from < 32) {
-    const high = Math.min(to, 31);
-    const width = high - from + 1;
+    const width = Math.min(to, 31) - from + 1;
     const mask = (width >= 32 ? 0xffff_ffff : ((1 << width) - 1) << from) >>> 0;
-    const v = (lo & mask) >>> 0;
-    if (v !== (ones ? mask : 0)) return false;
+    if (((lo & mask) >>> 0) !== (ones ? mask : 0)) return false;
   }
   return true;
 }
 
-/** Bits [shift + nbits - 1 : shift] of hi:lo (nbits <= 13). */
+/** Bits [shift + nbits - 1 : shift] of hi:lo (nbits <= 17). */
 export function indexAt(hi: number, lo: number, shift: number, nbits: number): number {
   const mask = (1 << nbits) - 1;
   if (shift >= 32) return (hi >>> (shift - 32)) & mask;
@@ -83,66 +97,64 @@ function beyond(hi: number, lo: number, bits: number): boolean {
   return hi !== 0 || lo >>> bits !== 0;
 }
 
-/** Picks TTB0 or TTB1 from VA[55] and checks the bits above the input size (Arm ARM, "VA ranges"). */
-function selectTtbr(r: Stage1Regime, vaHi: number, vaLo: number, out: WalkOut): CompiledTtbr | undefined {
-  const upper = ((vaHi >>> 23) & 1) === 1;
-  out.ttbr = upper ? 1 : 0;
-  const t = upper ? r.ttbr1 : r.ttbr0;
-  if (t === undefined) {
-    fail(out, FaultCode.Translation, Reason.Ttbr1Disabled, 0);
-    return undefined;
-  }
-  if (!bitsUniform(vaHi, vaLo, t.geometry.inputSize, t.tbi ? 55 : 63, upper)) {
-    fail(out, FaultCode.Translation, Reason.InputOutOfRange, 0);
-    return undefined;
-  }
-  if (!t.enabled) {
-    fail(out, FaultCode.Translation, upper ? Reason.Ttbr1Disabled : Reason.Epd0, 0);
-    return undefined;
-  }
-  return t;
+/** Copies a stage-2 fault from the scratch record into the caller's, naming the IPA and the access class. */
+function failStage2(out: WalkOut, cls: FaultClass, ipaHi: number, ipaLo: number): false {
+  out.stage = 2;
+  out.faultClass = cls;
+  out.ipaHi = ipaHi;
+  out.ipaLo = ipaLo;
+  out.faultHi = s2Scratch.faultHi;
+  out.faultLo = s2Scratch.faultLo;
+  out.reads += s2Scratch.reads;
+  return fail(out, s2Scratch.fault, s2Scratch.reason, s2Scratch.level);
 }
 
 /**
- * Translates the input address vaHi:vaLo. Returns true with out.hi:out.lo set,
- * or false with out.fault, out.reason and out.level set.
+ * The descent through one set of tables. With `s2` set (nested), each
+ * descriptor address is an IPA that stage 2 translates before the read.
  */
-export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null): boolean {
-  out.fault = FaultCode.None;
-  out.reason = Reason.None;
-  out.reads = 0;
-  const t = selectTtbr(r, vaHi, vaLo, out);
-  if (t === undefined) return false;
+function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null, s2: WalkTables | null): boolean {
   const g = t.geometry;
   const granuleMask = g.granule - 1;
   let tableHi = t.baseHi;
   let tableLo = t.baseLo;
-  // A TTB beyond the OA size is reported as an address size fault at level 0 (FSC 0b000000).
-  if (beyond(tableHi, tableLo, r.oaBits)) return fail(out, FaultCode.AddressSize, Reason.TtbBeyondIps, 0);
-
-  // Hierarchical permissions gathered from APTable/XNTable on the way down.
+  // A table base beyond the output size is an address size fault at level 0 (FSC 0b000000).
+  if (beyond(tableHi, tableLo, t.oaBits)) return fail(out, FaultCode.AddressSize, Reason.TtbBeyondIps, 0);
   let noWrite = 0;
   let noUnpriv = 0;
   let uxnTable = 0;
   let pxnTable = 0;
 
   for (let level = g.startLevel; level <= 3; level++) {
-    const shift = levelShift(g, level);
-    const nbits = levelIndexBits(g, level);
+    const shift = g.granuleShift + (3 - level) * g.stride;
+    const nbits = level === g.startLevel ? t.startBits : g.stride;
     const index = indexAt(vaHi, vaLo, shift, nbits);
     const descLo32 = (tableLo + index * 8) >>> 0; // tables are aligned to their size: no carry into hi
+    let readHi = tableHi;
+    let readLo = descLo32;
+    let sub: TraceSink | null = null;
+    if (s2 !== null) {
+      if (trace) sub = [];
+      if (!walkTables(mem, s2, tableHi, descLo32, ACCESS_READ, s2Scratch, sub, null)) {
+        if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2Scratch);
+        return failStage2(out, FaultClass.TT, tableHi, descLo32);
+      }
+      readHi = s2Scratch.hi;
+      readLo = s2Scratch.lo;
+      out.reads += s2Scratch.reads;
+    }
     out.reads++;
-    const slot = mem.slotOf(tableHi, descLo32);
+    const slot = mem.slotOf(readHi, readLo);
     if (slot < 0) {
-      out.faultHi = tableHi;
-      out.faultLo = descLo32;
-      if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined);
+      out.faultHi = readHi;
+      out.faultLo = readLo;
+      if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2 && s2Scratch);
       return fail(out, FaultCode.ExternalAbort, Reason.WalkEabt, level);
     }
-    const w = slot * 1024 + ((descLo32 & 0xfff) >>> 2);
+    const w = slot * 1024 + ((readLo & 0xfff) >>> 2);
     const dLo = mem.word(w);
     const dHi = mem.word(w + 1);
-    if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi);
+    if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch);
 
     if ((dLo & 1) === 0) return fail(out, FaultCode.Translation, Reason.Invalid, level);
     // Output or next-table address: bits [47:granule shift], plus OA[51:48] in bits [15:12] with a 64KB granule.
@@ -150,9 +162,8 @@ export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, v
     if (g.granule === 65536) oaHi |= ((dLo >>> 12) & 0xf) << 16;
     const oaLo = (dLo & ~granuleMask) >>> 0;
 
-    const isTable = (dLo & 2) !== 0 && level < 3;
-    if (isTable) {
-      if (beyond(oaHi, oaLo, r.oaBits)) return fail(out, FaultCode.AddressSize, Reason.TableBeyondIps, level);
+    if ((dLo & 2) !== 0 && level < 3) {
+      if (beyond(oaHi, oaLo, t.oaBits)) return fail(out, FaultCode.AddressSize, Reason.TableBeyondIps, level);
       if (t.hierarchical) {
         noWrite |= (dHi >>> 30) & 1; // APTable[1], bit 62
         noUnpriv |= (dHi >>> 29) & 1; // APTable[0], bit 61
@@ -169,10 +180,12 @@ export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, v
 
     const offsetMask = shift >= 32 ? 0xffff_ffff : (1 << shift) - 1;
     const outLo = ((oaLo & ~offsetMask) | (vaLo & offsetMask)) >>> 0;
-    if (beyond(oaHi, outLo, r.oaBits)) return fail(out, FaultCode.AddressSize, Reason.OutputBeyondIps, level);
-    // The access flag is checked before permissions: an AF fault has priority.
-    if (((dLo >>> 10) & 1) === 0 && !r.affd) return fail(out, FaultCode.AccessFlag, Reason.AccessFlag, level);
-    const reason = checkPermission(access, dLo, dHi, noWrite, noUnpriv, uxnTable, pxnTable);
+    if (beyond(oaHi, outLo, t.oaBits)) return fail(out, FaultCode.AddressSize, Reason.OutputBeyondIps, level);
+    // The access flag is checked before permissions: an access flag fault has priority.
+    if (((dLo >>> 10) & 1) === 0 && !t.affd) return fail(out, FaultCode.AccessFlag, Reason.AccessFlag, level);
+    const reason = t.stage === 1
+      ? checkStage1Permission(access, dLo, dHi, noWrite, noUnpriv, uxnTable, pxnTable)
+      : checkStage2Permission(access, dLo, dHi);
     if (reason !== Reason.None) return fail(out, FaultCode.Permission, reason, level);
 
     out.hi = oaHi;
@@ -181,38 +194,64 @@ export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, v
     out.mapShift = shift;
     return true;
   }
-  // Unreachable: level 3 always ends the walk; kept as a translation fault for safety.
-  return fail(out, FaultCode.Translation, Reason.Invalid, 3);
+  return fail(out, FaultCode.Translation, Reason.Invalid, 3); // unreachable: level 3 always ends the walk
+}
+
+function reset(out: WalkOut): void {
+  out.fault = FaultCode.None;
+  out.reason = Reason.None;
+  out.reads = 0;
+  out.stage = 1;
+  out.ttbr = -1;
+}
+
+/** Picks TTB0 or TTB1 from VA[55] and checks the bits above the input size (Arm ARM, "VA ranges"). */
+function selectTtbr(r: Stage1Regime, vaHi: number, vaLo: number, out: WalkOut) {
+  const upper = ((vaHi >>> 23) & 1) === 1;
+  out.ttbr = upper ? 1 : 0;
+  const t = upper ? r.ttbr1 : r.ttbr0;
+  if (t === undefined) return fail(out, FaultCode.Translation, Reason.Ttbr1Disabled, 0) || undefined;
+  if (!bitsUniform(vaHi, vaLo, t.geometry.inputSize, t.tbi ? 55 : 63, upper)) return fail(out, FaultCode.Translation, Reason.InputOutOfRange, 0) || undefined;
+  if (!t.enabled) return fail(out, FaultCode.Translation, upper ? Reason.Ttbr1Disabled : Reason.Epd0, 0) || undefined;
+  return t;
 }
 
 /**
- * Stage-1 permission check for the EL1&0 regime the SMMU applies to a
- * non-EL2 stream (STE.STRW = NS-EL1). AP[2] (bit 7) makes the page read-only;
- * AP[1] (bit 6) grants unprivileged access; PXN (bit 53) and UXN (bit 54)
- * forbid execution. Memory writable by unprivileged software is never
- * executable by privileged software (Arm ARM, "Execute-never controls").
+ * Stage-1 translation of vaHi:vaLo; nested when `s2` is given. Returns true
+ * with out.hi:out.lo set, or false with the fault, its level and stage.
+ * `finalTrace` receives the stage-2 walk of the output IPA (nested only).
  */
-function checkPermission(access: number, dLo: number, dHi: number, noWrite: number, noUnpriv: number, uxnTable: number, pxnTable: number): Reason {
-  const kind = access & 3;
-  const unprivileged = (access & ACCESS_UNPRIVILEGED) !== 0;
-  const readOnly = ((dLo >>> 7) & 1) === 1;
-  const el0 = ((dLo >>> 6) & 1) === 1;
-  if (unprivileged) {
-    if (!el0) return Reason.PermUnprivileged;
-    if (noUnpriv) return Reason.PermUnprivilegedTable;
+export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null, s2: WalkTables | null = null, finalTrace: TraceSink | null = null): boolean {
+  reset(out);
+  const t = selectTtbr(r, vaHi, vaLo, out);
+  if (t === undefined) return false;
+  if (!walkTables(mem, t, vaHi, vaLo, access, out, trace, s2)) return false;
+  if (s2 === null) return true;
+  const s1Shift = out.mapShift;
+  const ipaHi = out.hi;
+  const ipaLo = out.lo;
+  if (!walkStage2Inner(mem, s2, ipaHi, ipaLo, access, s2Scratch, finalTrace)) return failStage2(out, FaultClass.IN, ipaHi, ipaLo);
+  out.reads += s2Scratch.reads;
+  out.hi = s2Scratch.hi;
+  out.lo = s2Scratch.lo;
+  out.mapShift = Math.min(s1Shift, s2Scratch.mapShift);
+  return true;
+}
+
+function walkStage2Inner(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipaLo: number, access: number, out: WalkOut, trace: TraceSink | null): boolean {
+  reset(out);
+  out.stage = 2;
+  if (beyond(ipaHi, ipaLo, s2.geometry.inputSize)) return fail(out, FaultCode.Translation, Reason.IpaOutOfRange, 0);
+  return walkTables(mem, s2, ipaHi, ipaLo, access, out, trace, null);
+}
+
+/** Stage-2-only translation of an IPA (STE.Config = stage 1 bypass, stage 2 translate). */
+export function walkStage2(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipaLo: number, access: number, out: WalkOut, trace: TraceSink | null): boolean {
+  const ok = walkStage2Inner(mem, s2, ipaHi, ipaLo, access, out, trace);
+  if (!ok) {
+    out.faultClass = FaultClass.IN;
+    out.ipaHi = ipaHi;
+    out.ipaLo = ipaLo;
   }
-  if (kind === ACCESS_WRITE) {
-    if (readOnly) return Reason.PermReadOnly;
-    if (noWrite) return Reason.PermReadOnlyTable;
-  } else if (kind === ACCESS_EXEC) {
-    if (unprivileged) {
-      if ((dHi >>> 22) & 1) return Reason.PermUxn;
-      if (uxnTable) return Reason.PermUxnTable;
-    } else {
-      if ((dHi >>> 21) & 1) return Reason.PermPxn;
-      if (pxnTable) return Reason.PermPxnTable;
-      if (el0 && !readOnly) return Reason.PermPxnEl0Writable;
-    }
-  }
-  return Reason.None;
+  return ok;
 }
