@@ -1,25 +1,42 @@
 /**
  * What the engine can be asked to do. Each scenario step becomes exactly one
- * command; later layers (SMMUv3, the Linux core, VT-d) add kinds here.
+ * command; later layers (the Linux core, VT-d) add kinds here.
  */
+import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { Access, Stage1Config } from './hw/pgtable/types.ts';
+import type { FeaturePreset, SmmuFeatures } from './hw/smmu/features.ts';
+import type { FieldValues } from './hw/smmu/fields.ts';
+import type { RegisterName } from './hw/smmu/registers.ts';
+import type { CommandRequest } from './os/arm-smmu-v3/cmdq.ts';
+import type { ProbeOptions } from './os/arm-smmu-v3/probe.ts';
 
 export type Prot = { readonly read: boolean; readonly write: boolean; readonly exec: boolean; readonly priv: boolean };
 
 export type EngineCommand =
-  /** A raw 64-bit (or narrower) store into physical memory, as a CPU would make. */
+  /** A raw store into physical memory, as a CPU would make. */
   | { readonly kind: 'memory.write'; readonly address: bigint; readonly value: bigint; readonly size: 1 | 2 | 4 | 8 }
   /**
    * Allocate an io-pgtable: a zeroed root table in table memory and the
-   * stage-1 configuration (CD fields) that walks it. TTB0 is filled in by the
-   * engine unless given.
+   * configuration that walks it — CD fields for stage 1, STE VTCR fields for
+   * stage 2. TTB0 / S2TTB is filled in by the engine unless given.
    */
-  | { readonly kind: 'pgtable.create'; readonly name: string; readonly config: Partial<Stage1Config> & Pick<Stage1Config, 'TG0' | 'T0SZ'> }
+  | { readonly kind: 'pgtable.create'; readonly name: string; readonly stage?: 1; readonly config: Partial<Stage1Config> & Pick<Stage1Config, 'TG0' | 'T0SZ'> }
+  | { readonly kind: 'pgtable.create'; readonly name: string; readonly stage: 2; readonly config: Partial<Stage2Config> & Pick<Stage2Config, 'S2TG' | 'S2T0SZ' | 'S2SL0'> }
   /** iommu_map()-style: map [iova, iova+size) to [paddr, ...), blocks where size and alignment allow. */
   | { readonly kind: 'pgtable.map'; readonly table: string; readonly iova: bigint; readonly paddr: bigint; readonly size: bigint; readonly prot: Prot }
   /** iommu_unmap()-style. */
   | { readonly kind: 'pgtable.unmap'; readonly table: string; readonly iova: bigint; readonly size: bigint }
-  /** A stage-1 walk of one input address, traced level by level. */
-  | { readonly kind: 'walk'; readonly table: string; readonly address: bigint; readonly access: Access };
+  /** A walk of one input address, traced level by level; nested through a stage-2 table when `stage2` names one. */
+  | { readonly kind: 'walk'; readonly table: string; readonly address: bigint; readonly access: Access; readonly stage2?: string }
+  /** Bring the SMMU up as the driver does (arm_smmu_device_reset). */
+  | { readonly kind: 'smmu.probe'; readonly preset: FeaturePreset; readonly features?: Partial<SmmuFeatures>; readonly options: ProbeOptions }
+  | { readonly kind: 'smmu.writeRegister'; readonly register: RegisterName; readonly value: bigint }
+  /** Write an STE field by field (unnamed fields are 0). */
+  | { readonly kind: 'smmu.writeSte'; readonly sid: number; readonly fields: Partial<FieldValues> }
+  | { readonly kind: 'smmu.writeCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues> }
+  /** Put commands in the command queue and publish CMDQ_PROD. */
+  | { readonly kind: 'smmu.issueCommands'; readonly commands: readonly CommandRequest[] }
+  /** A DMA transaction from a device. */
+  | { readonly kind: 'smmu.dma'; readonly sid: number; readonly ssid?: number; readonly address: bigint; readonly access: Access };
 
 export type EngineCommandKind = EngineCommand['kind'];

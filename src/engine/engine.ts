@@ -1,16 +1,19 @@
 /**
  * The engine: commands in, events out, deterministic. It owns the simulated
- * physical memory and the objects built in it; everything the UI shows comes
+ * physical memory and everything built in it; everything the UI shows comes
  * from the events it returns.
  */
 import type { EngineCommand } from './commands.ts';
 import type { EngineEvent } from './events.ts';
 import { PhysicalMemory } from './hw/memory/physical-memory.ts';
 import { TableAllocator, type TableAllocatorState } from './hw/memory/table-allocator.ts';
-import { IoPgtable } from './hw/pgtable/io-pgtable.ts';
-import { compileStage1, type Stage1Regime } from './hw/pgtable/regime.ts';
-import { translateStage1 } from './hw/pgtable/translate.ts';
+import type { Stage1Regime } from './hw/pgtable/regime.ts';
+import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { Stage1Config } from './hw/pgtable/types.ts';
+import type { Smmu } from './hw/smmu/smmu.ts';
+import { addStage1, addStage2, handlePgtable } from './handlers/pgtable.ts';
+import { handleSmmu } from './handlers/smmu.ts';
+import type { EngineState } from './state.ts';
 import { assertNever, EngineError } from './util/assert.ts';
 
 export interface EngineOptions {
@@ -21,28 +24,27 @@ export interface EngineOptions {
 
 export const DEFAULT_TABLE_MEMORY = { base: 0x4000_0000n, size: 0x4000_0000n } as const;
 
-interface PgtableEntry {
-  readonly regime: Stage1Regime;
-  readonly pgtable: IoPgtable;
-}
-
 export interface EngineSnapshot {
   readonly memory: PhysicalMemory;
   readonly allocator: TableAllocatorState;
-  readonly tables: readonly (readonly [string, Stage1Config])[];
+  readonly tables: readonly (readonly [string, { stage: 1; config: Stage1Config } | { stage: 2; config: Stage2Config }])[];
+  readonly smmu?: Smmu;
 }
 
 export class Engine {
-  private readonly mem: PhysicalMemory;
-  private readonly allocator: TableAllocator;
-  private readonly tables = new Map<string, PgtableEntry>();
+  private readonly s: EngineState;
 
-  constructor(options: EngineOptions = {}) {
-    this.mem = new PhysicalMemory();
-    this.allocator = TableAllocator.create(this.mem, options.tableMemoryBase ?? DEFAULT_TABLE_MEMORY.base, options.tableMemorySize ?? DEFAULT_TABLE_MEMORY.size);
+  constructor(options: EngineOptions = {}, restoredState?: EngineState) {
+    if (restoredState) {
+      this.s = restoredState;
+      return;
+    }
+    const mem = new PhysicalMemory();
+    const allocator = TableAllocator.create(mem, options.tableMemoryBase ?? DEFAULT_TABLE_MEMORY.base, options.tableMemorySize ?? DEFAULT_TABLE_MEMORY.size);
+    this.s = { mem, allocator, tables: new Map(), smmu: undefined };
   }
 
-  /** Applies one command. A command the engine refuses changes nothing and yields one command.rejected event. */
+  /** Applies one command. A command the engine refuses yields one command.rejected event. */
   apply(command: EngineCommand): EngineEvent[] {
     try {
       return this.execute(command);
@@ -56,86 +58,71 @@ export class Engine {
 
   /** The physical memory, for read-only views and the benchmark's direct use of the hot path. */
   get memory(): PhysicalMemory {
-    return this.mem;
+    return this.s.mem;
+  }
+
+  /** The SMMU, once probed: for views of its registers, caches and queues. */
+  get smmu(): Smmu | undefined {
+    return this.s.smmu;
   }
 
   readMemory64(address: bigint): bigint | undefined {
-    return this.mem.read64(address);
+    return this.s.mem.read64(address);
   }
 
   tableConfig(name: string): Stage1Config | undefined {
-    return this.tables.get(name)?.regime.config;
+    const t = this.s.tables.get(name);
+    return t?.stage === 1 ? t.config : undefined;
   }
 
-  /** The compiled regime of a page table, for the hot path (benchmarks, DMA). */
+  /** The compiled stage-1 regime of a page table, for the hot path (benchmarks). */
   regime(name: string): Stage1Regime | undefined {
-    return this.tables.get(name)?.regime;
+    const t = this.s.tables.get(name);
+    return t?.stage === 1 ? t.regime : undefined;
   }
 
   snapshot(): EngineSnapshot {
+    const memory = this.s.mem.clone();
     return {
-      memory: this.mem.clone(),
-      allocator: this.allocator.cloneState(),
-      tables: [...this.tables].map(([name, t]) => [name, t.regime.config] as const),
+      memory,
+      allocator: this.s.allocator.cloneState(),
+      tables: [...this.s.tables].map(([name, t]) => [name, t.stage === 1 ? { stage: 1, config: t.config } : { stage: 2, config: t.config }] as const),
+      ...(this.s.smmu ? { smmu: this.s.smmu.clone(memory) } : {}),
     };
   }
 
-  static fromSnapshot(s: EngineSnapshot): Engine {
-    const engine = Object.create(Engine.prototype) as Engine;
-    const mem = s.memory.clone();
-    const allocator = new TableAllocator(mem, { ...s.allocator, free: [...s.allocator.free] });
-    Object.assign(engine, { mem, allocator, tables: new Map<string, PgtableEntry>() });
-    for (const [name, config] of s.tables) engine.addTable(name, config);
-    return engine;
-  }
-
-  private execute(command: EngineCommand): EngineEvent[] {
-    switch (command.kind) {
-      case 'memory.write': {
-        const old = this.mem.read(command.address, command.size);
-        this.mem.write(command.address, command.value, command.size);
-        return [{ kind: 'memory.written', write: { address: command.address, size: command.size, old, value: command.value, what: 'memory write' } }];
-      }
-      case 'pgtable.create': {
-        if (this.tables.has(command.name)) throw new EngineError(`a page table named "${command.name}" already exists`, 'name');
-        const given = command.config.TTB0;
-        // Compiled before allocating, so a bad configuration is refused with nothing changed.
-        const probe = compileStage1({ ...command.config, TTB0: given ?? 0n });
-        const root = given ?? this.allocator.alloc(BigInt(probe.ttbr0.geometry.granule));
-        const entry = this.addTable(command.name, { ...probe.config, TTB0: root });
-        const g = entry.pgtable.g;
-        return [{ kind: 'pgtable.created', name: command.name, config: entry.regime.config, root: { address: root, level: g.startLevel }, startLevel: g.startLevel, granule: g.granule }];
-      }
-      case 'pgtable.map': {
-        const t = this.table(command.table);
-        const r = t.pgtable.map(command.iova, command.paddr, command.size, command.prot);
-        return [{ kind: 'pgtable.mapped', table: command.table, iova: command.iova, paddr: command.paddr, size: command.size, entries: r.entries, tables: r.tables, writes: r.writes }];
-      }
-      case 'pgtable.unmap': {
-        const t = this.table(command.table);
-        const r = t.pgtable.unmap(command.iova, command.size);
-        return [{ kind: 'pgtable.unmapped', table: command.table, iova: command.iova, size: command.size, unmapped: r.unmapped, entries: r.entries, tablesFreed: r.tablesFreed, writes: r.writes }];
-      }
-      case 'walk': {
-        const t = this.table(command.table);
-        return [{ kind: 'walk.completed', table: command.table, result: translateStage1(this.mem, t.regime, command.address, command.access) }];
-      }
-      default:
-        return assertNever(command, 'engine command');
+  static fromSnapshot(snap: EngineSnapshot): Engine {
+    const mem = snap.memory.clone();
+    const allocator = new TableAllocator(mem, { ...snap.allocator, free: [...snap.allocator.free] });
+    const state: EngineState = { mem, allocator, tables: new Map(), smmu: snap.smmu?.clone(mem) };
+    for (const [name, t] of snap.tables) {
+      if (t.stage === 1) addStage1(state, name, t.config);
+      else addStage2(state, name, t.config);
     }
+    return new Engine({}, state);
   }
 
-  private table(name: string): PgtableEntry {
-    const t = this.tables.get(name);
-    if (!t) throw new EngineError(`no page table named "${name}"`, 'table');
-    return t;
-  }
-
-  private addTable(name: string, config: Stage1Config): PgtableEntry {
-    const regime = compileStage1(config);
-    const pgtable = new IoPgtable(this.mem, this.allocator, regime.ttbr0.geometry, config.TTB0, regime.oaBits);
-    const entry = { regime, pgtable };
-    this.tables.set(name, entry);
-    return entry;
+  private execute(c: EngineCommand): EngineEvent[] {
+    switch (c.kind) {
+      case 'memory.write': {
+        const old = this.s.mem.read(c.address, c.size);
+        this.s.mem.write(c.address, c.value, c.size);
+        return [{ kind: 'memory.written', write: { address: c.address, size: c.size, old, value: c.value, what: 'memory write' } }];
+      }
+      case 'pgtable.create':
+      case 'pgtable.map':
+      case 'pgtable.unmap':
+      case 'walk':
+        return handlePgtable(this.s, c);
+      case 'smmu.probe':
+      case 'smmu.writeRegister':
+      case 'smmu.writeSte':
+      case 'smmu.writeCd':
+      case 'smmu.issueCommands':
+      case 'smmu.dma':
+        return handleSmmu(this.s, c);
+      default:
+        return assertNever(c, 'engine command');
+    }
   }
 }

@@ -3,22 +3,29 @@
  * snapshots), the scenario runner prints them, tests assert on them.
  */
 import type { MappedEntry, TableRef } from './hw/pgtable/io-pgtable.ts';
+import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { Stage1Config, WalkResult } from './hw/pgtable/types.ts';
+import type { DmaOutcome } from './hw/smmu/dma-types.ts';
+import type { SmmuFeatures } from './hw/smmu/features.ts';
+import type { RegisterName } from './hw/smmu/registers.ts';
+import type { ConsumedCommand } from './hw/smmu/smmu.ts';
+import type { ProbeResult } from './os/arm-smmu-v3/probe.ts';
 
-/** One 64-bit store the engine made on behalf of a command (a "hardware write" the UI can show). */
+/** One store the engine made on behalf of a command (a "hardware write" the UI can show). */
 export interface MemoryWrite {
   readonly address: bigint;
   readonly size: 1 | 2 | 4 | 8;
   /** undefined when the memory had never been written. */
   readonly old?: bigint;
   readonly value: bigint;
-  /** Why the write was made: "L2 table descriptor", "zero new table" ... */
+  /** Why the write was made: "L2 table descriptor", "STE 5" ... */
   readonly what: string;
 }
 
 export type EngineEvent =
   | { readonly kind: 'memory.written'; readonly write: MemoryWrite }
-  | { readonly kind: 'pgtable.created'; readonly name: string; readonly config: Stage1Config; readonly root: TableRef; readonly startLevel: number; readonly granule: number }
+  | { readonly kind: 'pgtable.created'; readonly name: string; readonly stage: 1; readonly config: Stage1Config; readonly root: TableRef; readonly startLevel: number; readonly granule: number }
+  | { readonly kind: 'pgtable.created'; readonly name: string; readonly stage: 2; readonly config: Stage2Config; readonly root: TableRef; readonly startLevel: number; readonly granule: number; readonly concatenated: number }
   | {
       readonly kind: 'pgtable.mapped';
       readonly table: string;
@@ -42,7 +49,13 @@ export type EngineEvent =
       readonly tablesFreed: readonly TableRef[];
       readonly writes: readonly MemoryWrite[];
     }
-  | { readonly kind: 'walk.completed'; readonly table: string; readonly result: WalkResult }
+  | { readonly kind: 'walk.completed'; readonly table: string; readonly stage: 1 | 2; readonly stage2?: string; readonly result: WalkResult }
+  | { readonly kind: 'smmu.probed'; readonly features: SmmuFeatures; readonly result: ProbeResult }
+  | { readonly kind: 'smmu.registerWritten'; readonly register: RegisterName; readonly old: bigint; readonly value: bigint; readonly consumed: readonly ConsumedCommand[] }
+  | { readonly kind: 'smmu.steWritten'; readonly sid: number; readonly address: bigint; readonly words: readonly bigint[]; readonly writes: readonly MemoryWrite[] }
+  | { readonly kind: 'smmu.cdWritten'; readonly sid: number; readonly ssid: number; readonly ipa: bigint; readonly address: bigint; readonly words: readonly bigint[]; readonly writes: readonly MemoryWrite[] }
+  | { readonly kind: 'smmu.commandsIssued'; readonly writes: readonly MemoryWrite[]; readonly prod: { readonly old: bigint; readonly value: bigint }; readonly consumed: readonly ConsumedCommand[] }
+  | { readonly kind: 'smmu.dma'; readonly outcome: DmaOutcome }
   /** A command the engine refused; nothing changed. */
   | { readonly kind: 'command.rejected'; readonly command: string; readonly message: string; readonly field?: string };
 

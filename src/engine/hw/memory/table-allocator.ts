@@ -23,8 +23,12 @@ export class TableAllocator {
     return new TableAllocator(mem, { base, size, next: base, free: [] });
   }
 
-  /** A zeroed page of `bytes` (the granule), aligned to its size. */
-  alloc(bytes: bigint): bigint {
+  /**
+   * A zeroed, naturally aligned block of `bytes` (a power of two). Blocks are
+   * whole 4KB frames at least, so zeroing one never touches a neighbour.
+   */
+  alloc(request: bigint): bigint {
+    const bytes = request < 4096n ? 4096n : request;
     const s = this.state;
     const reused = s.free.findIndex((f) => f.bytes === bytes);
     let page: bigint;

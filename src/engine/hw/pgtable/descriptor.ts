@@ -15,8 +15,21 @@ export function descriptorType(desc: bigint, g: Geometry, level: number): Descri
   return blockAllowed(g, level) ? 'block' : 'reserved';
 }
 
-export function decodeDescriptor(desc: bigint, g: Geometry, level: number): DecodedDescriptor {
+export function decodeDescriptor(desc: bigint, g: Geometry, level: number, stage: 1 | 2 = 1): DecodedDescriptor {
   const type = descriptorType(desc, g, level);
+  if (stage === 2 && (type === 'block' || type === 'page')) {
+    return {
+      type,
+      stage: 2,
+      address: descriptorAddress(desc, g, levelShift(g, level)),
+      MemAttr: Number(bits(desc, 5, 2)),
+      S2AP: Number(bits(desc, 7, 6)),
+      SH: Number(bits(desc, 9, 8)),
+      AF: Number(bits(desc, 10, 10)),
+      Contiguous: Number(bits(desc, 52, 52)),
+      XN: Number(bits(desc, 54, 53)),
+    };
+  }
   switch (type) {
     case 'invalid':
     case 'reserved':
@@ -50,6 +63,8 @@ export function decodeDescriptor(desc: bigint, g: Geometry, level: number): Deco
 
 /** Stage-1 lower and upper attributes for a leaf, from Linux-style prot flags. */
 export interface LeafAttributes {
+  /** Stage 2 only: S2AP[0]. Stage 1 has no read-permission bit. */
+  readonly read: boolean;
   readonly readOnly: boolean;
   readonly unprivileged: boolean;
   readonly pxn: boolean;
@@ -73,6 +88,22 @@ export function encodeLeaf(oa: bigint, level: number, g: Geometry, a: LeafAttrib
   if (a.nG) d |= 1n << 11n;
   if (a.pxn) d |= 1n << 53n;
   if (a.uxn) d |= 1n << 54n;
+  return d | encodeAddress(oa, g);
+}
+
+/**
+ * A stage-2 leaf as io-pgtable writes one: MemAttr = 0xf (Normal, Write-Back)
+ * for cacheable memory, S2AP[0] (bit 6) for reads, S2AP[1] (bit 7) for
+ * writes, inner shareable, AF = 1, and both XN bits for IOMMU_NOEXEC.
+ */
+export function encodeS2Leaf(oa: bigint, level: number, g: Geometry, a: LeafAttributes): bigint {
+  let d = level === 3 ? 0b11n : 0b01n;
+  d |= 0xfn << 2n;
+  if (a.read) d |= 1n << 6n;
+  if (!a.readOnly) d |= 1n << 7n;
+  d |= BigInt(a.sh & 3) << 8n;
+  d |= 1n << 10n;
+  if (a.pxn && a.uxn) d |= 3n << 53n;
   return d | encodeAddress(oa, g);
 }
 

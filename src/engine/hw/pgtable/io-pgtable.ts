@@ -18,8 +18,16 @@ import type { MemoryWrite } from '../../events.ts';
 import { EngineError } from '../../util/assert.ts';
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
 import type { TableAllocator } from '../memory/table-allocator.ts';
-import { descriptorType, encodeLeaf, encodeTable, type LeafAttributes } from './descriptor.ts';
-import { blockAllowed, descriptorAddress, levelIndexBits, levelShift, levelSize, type Geometry } from './geometry.ts';
+import { descriptorType, encodeLeaf, encodeS2Leaf, encodeTable, type LeafAttributes } from './descriptor.ts';
+import { blockAllowed, descriptorAddress, levelShift, levelSize, type Geometry } from './geometry.ts';
+
+/** The shape io-pgtable builds: a stage-1 TTBR or a stage-2 configuration (with concatenated start tables). */
+export interface PgtableShape {
+  readonly stage: 1 | 2;
+  readonly g: Geometry;
+  /** Index bits at the start level. */
+  readonly startBits: number;
+}
 
 export interface MappedEntry { readonly iova: bigint; readonly level: number; readonly size: bigint }
 export interface TableRef { readonly address: bigint; readonly level: number }
@@ -35,6 +43,7 @@ export class IoPgtableError extends EngineError {
 
 export function protToAttributes(prot: Prot): LeafAttributes {
   return {
+    read: prot.read,
     readOnly: !prot.write,
     unprivileged: !prot.priv,
     pxn: !prot.exec,
@@ -47,14 +56,22 @@ export function protToAttributes(prot: Prot): LeafAttributes {
 }
 
 export class IoPgtable {
+  readonly g: Geometry;
   constructor(
     private readonly mem: PhysicalMemory,
     private readonly alloc: TableAllocator,
-    readonly g: Geometry,
+    readonly shape: PgtableShape,
     readonly root: bigint,
-    /** Output address size in bits (IPS). */
+    /** Output address size in bits (IPS, or the stage-2 PS). */
     readonly oaBits: number,
-  ) {}
+  ) {
+    this.g = shape.g;
+  }
+
+  /** Index bits at `level`: the start level may hold fewer (a small top table) or more (stage-2 concatenation). */
+  private indexBits(level: number): number {
+    return level === this.g.startLevel ? this.shape.startBits : this.g.stride;
+  }
 
   /** Sizes a single entry can map, largest first (the pgsize_bitmap). */
   pageSizes(): { level: number; size: bigint }[] {
@@ -130,7 +147,7 @@ export class IoPgtable {
 
   private entryAddress(table: bigint, level: number, iova: bigint): bigint {
     const shift = BigInt(levelShift(this.g, level));
-    const mask = (1n << BigInt(levelIndexBits(this.g, level))) - 1n;
+    const mask = (1n << BigInt(this.indexBits(level))) - 1n;
     return table + ((iova >> shift) & mask) * 8n;
   }
 
@@ -194,7 +211,8 @@ export class IoPgtable {
       this.freeTable(descriptorAddress(old, this.g, this.g.granuleShift), target + 1, out.tables);
     }
     const kind = target === 3 ? 'page' : 'block';
-    this.write(slot, encodeLeaf(paddr, target, this.g, attrs), `level ${target} ${kind} descriptor`, out.writes);
+    const leaf = this.shape.stage === 1 ? encodeLeaf(paddr, target, this.g, attrs) : encodeS2Leaf(paddr, target, this.g, attrs);
+    this.write(slot, leaf, `level ${target} ${kind} descriptor`, out.writes);
     out.entries.push({ iova, level: target, size: levelSize(this.g, target) });
   }
 
@@ -220,7 +238,7 @@ export class IoPgtable {
   /** Frees a table and every table below it. */
   private freeTable(table: bigint, level: number, freed: TableRef[]): void {
     if (level < 3) {
-      const entries = 1 << levelIndexBits(this.g, level);
+      const entries = 1 << this.indexBits(level);
       for (let i = 0; i < entries; i++) {
         const desc = this.read(table + BigInt(i * 8));
         if (descriptorType(desc, this.g, level) === 'table') this.freeTable(descriptorAddress(desc, this.g, this.g.granuleShift), level + 1, freed);

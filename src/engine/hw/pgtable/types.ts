@@ -66,6 +66,8 @@ export type DescriptorType = 'invalid' | 'table' | 'block' | 'page' | 'reserved'
 /** Fields of one descriptor, decoded as the walk read them. */
 export interface DecodedDescriptor {
   readonly type: DescriptorType;
+  /** Which stage's format the attributes were decoded in (stage 1 when absent). */
+  readonly stage?: 1 | 2;
   /** Next-level table address (table) or output address (block/page). */
   readonly address?: bigint;
   /** Lower attributes of a block/page: AttrIndx[2:0], NS, AP[2:1], SH[1:0], AF, nG. */
@@ -84,6 +86,10 @@ export interface DecodedDescriptor {
   readonly APTable?: number;
   readonly UXNTable?: number;
   readonly PXNTable?: number;
+  /** Stage-2 leaves: MemAttr[5:2], S2AP[7:6] (bit 6 read, bit 7 write), XN[54:53]. */
+  readonly MemAttr?: number;
+  readonly S2AP?: number;
+  readonly XN?: number;
 }
 
 /** A stage-2 walk of one IPA inside a nested walk. */

@@ -40,7 +40,7 @@ export function stageWalkOf(steps: WalkStep[], out: WalkOutView): StageWalk {
 export function recordStep(
   trace: TraceSink, g: Geometry, level: number, tableHi: number, tableLo: number,
   index: number, shift: number, nbits: number, dLo: number | undefined, dHi: number | undefined,
-  s2Steps: WalkStep[] | null = null, s2Out: WalkOutView | null = null,
+  s2Steps: WalkStep[] | null = null, s2Out: WalkOutView | null = null, stage: 1 | 2 = 1,
 ): void {
   const tableAddress = fromHalves(tableHi, tableLo);
   const descriptor = dLo === undefined || dHi === undefined ? undefined : fromHalves(dHi, dLo);
@@ -52,7 +52,7 @@ export function recordStep(
     indexBits: [shift + nbits - 1, shift],
     descriptorAddress: tableAddress + BigInt(index * 8),
     descriptor,
-    decoded: descriptor === undefined ? undefined : decodeDescriptor(descriptor, g, level),
+    decoded: descriptor === undefined ? undefined : decodeDescriptor(descriptor, g, level, stage),
     ...(s2 ? { s2 } : {}),
   });
 }

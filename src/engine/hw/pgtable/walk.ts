@@ -136,7 +136,7 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     if (s2 !== null) {
       if (trace) sub = [];
       if (!walkTables(mem, s2, tableHi, descLo32, ACCESS_READ, s2Scratch, sub, null)) {
-        if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2Scratch);
+        if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2Scratch, t.stage);
         return failStage2(out, FaultClass.TT, tableHi, descLo32);
       }
       readHi = s2Scratch.hi;
@@ -148,13 +148,13 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     if (slot < 0) {
       out.faultHi = readHi;
       out.faultLo = readLo;
-      if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2 && s2Scratch);
+      if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2 && s2Scratch, t.stage);
       return fail(out, FaultCode.ExternalAbort, Reason.WalkEabt, level);
     }
     const w = slot * 1024 + ((readLo & 0xfff) >>> 2);
     const dLo = mem.word(w);
     const dHi = mem.word(w + 1);
-    if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch);
+    if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch, t.stage);
 
     if ((dLo & 1) === 0) return fail(out, FaultCode.Translation, Reason.Invalid, level);
     // Output or next-table address: bits [47:granule shift], plus OA[51:48] in bits [15:12] with a 64KB granule.

@@ -1,0 +1,52 @@
+/** Commands on the SMMU: probe, register writes, STE/CD writes, commands, DMA. */
+import type { EngineCommand } from '../commands.ts';
+import type { EngineEvent } from '../events.ts';
+import { FEATURE_PRESETS } from '../hw/smmu/features.ts';
+import { Smmu } from '../hw/smmu/smmu.ts';
+import { issueCommands } from '../os/arm-smmu-v3/cmdq.ts';
+import { probeSmmu } from '../os/arm-smmu-v3/probe.ts';
+import { writeCd, writeSte } from '../os/arm-smmu-v3/structures.ts';
+import type { EngineState } from '../state.ts';
+import { EngineError } from '../util/assert.ts';
+
+type SmmuCommand = Extract<EngineCommand, { kind: `smmu.${string}` }>;
+
+function smmuOf(s: EngineState): Smmu {
+  if (!s.smmu) throw new EngineError('there is no SMMU yet: add an smmu.probe step first', 'kind');
+  return s.smmu;
+}
+
+export function handleSmmu(s: EngineState, c: SmmuCommand): EngineEvent[] {
+  switch (c.kind) {
+    case 'smmu.probe': {
+      if (s.smmu) throw new EngineError('the SMMU was already probed', 'kind');
+      const features = { ...FEATURE_PRESETS[c.preset], ...c.features };
+      const smmu = new Smmu(s.mem, features);
+      const result = probeSmmu(smmu, s.allocator, c.options);
+      s.smmu = smmu;
+      return [{ kind: 'smmu.probed', features, result }];
+    }
+    case 'smmu.writeRegister': {
+      const smmu = smmuOf(s);
+      const old = smmu.read(c.register);
+      const consumed = smmu.write(c.register, c.value);
+      return [{ kind: 'smmu.registerWritten', register: c.register, old, value: c.value, consumed }];
+    }
+    case 'smmu.writeSte': {
+      const r = writeSte(smmuOf(s), s.allocator, c.sid, c.fields);
+      return [{ kind: 'smmu.steWritten', sid: c.sid, ...r }];
+    }
+    case 'smmu.writeCd': {
+      const r = writeCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields);
+      return [{ kind: 'smmu.cdWritten', sid: c.sid, ssid: c.ssid, ...r }];
+    }
+    case 'smmu.issueCommands': {
+      const r = issueCommands(smmuOf(s), c.commands);
+      return [{ kind: 'smmu.commandsIssued', ...r }];
+    }
+    case 'smmu.dma': {
+      const outcome = smmuOf(s).dma({ sid: c.sid, ...(c.ssid !== undefined ? { ssid: c.ssid } : {}), address: c.address, access: c.access });
+      return [{ kind: 'smmu.dma', outcome }];
+    }
+  }
+}
