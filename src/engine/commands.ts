@@ -34,6 +34,9 @@ export type EngineCommand =
   /** Write an STE field by field (unnamed fields are 0). */
   | { readonly kind: 'smmu.writeSte'; readonly sid: number; readonly fields: Partial<FieldValues> }
   | { readonly kind: 'smmu.writeCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues> }
+  /** Change a live STE / CD the way the driver does: the hitless used-bits sequence of stores and syncs. */
+  | { readonly kind: 'smmu.updateSte'; readonly sid: number; readonly fields: Partial<FieldValues> }
+  | { readonly kind: 'smmu.updateCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues> }
   /** Put commands in the command queue and publish CMDQ_PROD. */
   | { readonly kind: 'smmu.issueCommands'; readonly commands: readonly CommandRequest[] }
   /** A DMA transaction from a device. */

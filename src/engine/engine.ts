@@ -118,6 +118,8 @@ export class Engine {
       case 'smmu.writeRegister':
       case 'smmu.writeSte':
       case 'smmu.writeCd':
+      case 'smmu.updateSte':
+      case 'smmu.updateCd':
       case 'smmu.issueCommands':
       case 'smmu.dma':
         return handleSmmu(this.s, c);

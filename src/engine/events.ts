@@ -10,6 +10,7 @@ import type { SmmuFeatures } from './hw/smmu/features.ts';
 import type { RegisterName } from './hw/smmu/registers.ts';
 import type { ConsumedCommand } from './hw/smmu/smmu.ts';
 import type { ProbeResult } from './os/arm-smmu-v3/probe.ts';
+import type { EntryUpdate } from './os/arm-smmu-v3/update-entry.ts';
 
 /** One store the engine made on behalf of a command (a "hardware write" the UI can show). */
 export interface MemoryWrite {
@@ -54,6 +55,8 @@ export type EngineEvent =
   | { readonly kind: 'smmu.registerWritten'; readonly register: RegisterName; readonly old: bigint; readonly value: bigint; readonly consumed: readonly ConsumedCommand[] }
   | { readonly kind: 'smmu.steWritten'; readonly sid: number; readonly address: bigint; readonly words: readonly bigint[]; readonly writes: readonly MemoryWrite[] }
   | { readonly kind: 'smmu.cdWritten'; readonly sid: number; readonly ssid: number; readonly ipa: bigint; readonly address: bigint; readonly words: readonly bigint[]; readonly writes: readonly MemoryWrite[] }
+  | { readonly kind: 'smmu.steUpdated'; readonly sid: number; readonly update: EntryUpdate }
+  | { readonly kind: 'smmu.cdUpdated'; readonly sid: number; readonly ssid: number; readonly update: EntryUpdate }
   | { readonly kind: 'smmu.commandsIssued'; readonly writes: readonly MemoryWrite[]; readonly prod: { readonly old: bigint; readonly value: bigint }; readonly consumed: readonly ConsumedCommand[] }
   | { readonly kind: 'smmu.dma'; readonly outcome: DmaOutcome }
   /** A command the engine refused; nothing changed. */

@@ -6,6 +6,7 @@ import { Smmu } from '../hw/smmu/smmu.ts';
 import { issueCommands } from '../os/arm-smmu-v3/cmdq.ts';
 import { probeSmmu } from '../os/arm-smmu-v3/probe.ts';
 import { writeCd, writeSte } from '../os/arm-smmu-v3/structures.ts';
+import { updateCd, updateSte } from '../os/arm-smmu-v3/update-entry.ts';
 import type { EngineState } from '../state.ts';
 import { EngineError } from '../util/assert.ts';
 
@@ -40,6 +41,10 @@ export function handleSmmu(s: EngineState, c: SmmuCommand): EngineEvent[] {
       const r = writeCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields);
       return [{ kind: 'smmu.cdWritten', sid: c.sid, ssid: c.ssid, ...r }];
     }
+    case 'smmu.updateSte':
+      return [{ kind: 'smmu.steUpdated', sid: c.sid, update: updateSte(smmuOf(s), s.allocator, c.sid, c.fields) }];
+    case 'smmu.updateCd':
+      return [{ kind: 'smmu.cdUpdated', sid: c.sid, ssid: c.ssid, update: updateCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields) }];
     case 'smmu.issueCommands': {
       const r = issueCommands(smmuOf(s), c.commands);
       return [{ kind: 'smmu.commandsIssued', ...r }];
