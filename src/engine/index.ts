@@ -15,3 +15,8 @@ export { FaultCode, Reason, REASON_TEXT } from './hw/pgtable/walk-codes.ts';
 export { bits, bit, withBits, hex, parseU64, hi32, lo32, fromHalves } from './util/u64.ts';
 export { assertNever, EngineError } from './util/assert.ts';
 export * from './types.ts';
+export { decodeEntry, editEntryField, parseEntryWords, ENTRY_FIELDS, type DecodedEntry, type DecodedField, type Verdict, type EntryKind } from './hw/smmu/decoder.ts';
+export { FEATURE_PRESETS, type SmmuFeatures, type FeaturePreset } from './hw/smmu/features.ts';
+export type { DmaOutcome, DmaTrace, DmaTransaction } from './hw/smmu/dma-types.ts';
+export type { EventRecord, EventName } from './hw/smmu/event-record.ts';
+export type { FieldSpec } from './hw/smmu/fields.ts';
