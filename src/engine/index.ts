@@ -20,3 +20,4 @@ export { FEATURE_PRESETS, type SmmuFeatures, type FeaturePreset } from './hw/smm
 export type { DmaOutcome, DmaTrace, DmaTransaction } from './hw/smmu/dma-types.ts';
 export type { EventRecord, EventName } from './hw/smmu/event-record.ts';
 export type { FieldSpec } from './hw/smmu/fields.ts';
+export { streamTableView, eventQueueView, commandQueueView, registersView, configCacheView, iotlbView, type StreamTableView, type SteRow, type QueueEntryView, type CachedEntryView, type TlbRowView } from './views/smmu-view.ts';
