@@ -43,7 +43,7 @@ function steRow(smmu: Smmu, sid: number, address: bigint, words: readonly bigint
   return { sid, address, words, valid: d.kind !== 'bad', config, fields: decodeFields(words, STE_FIELDS) };
 }
 
-/** Rows for StreamIDs [first, first + count): the UI virtualises, so it asks for a window. */
+/** Rows for StreamIDs [first, first + count): the UI virtualises the table and asks only for the rows in view. */
 export function streamTableView(smmu: Smmu, first = 0, count = 256): StreamTableView {
   const t = smmu.streamTable;
   const size = 2 ** Math.min(t.log2size, smmu.features.sidBits);

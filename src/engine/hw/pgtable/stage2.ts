@@ -35,7 +35,8 @@ export function compileStage2(c: Stage2Config, oasBits: number): WalkTables {
   const effPs = Math.min(psBits, oasBits, granule === 65536 ? 52 : 48);
   if (c.S2SL0 === 3) throw new EngineError('S2SL0 = 3 is reserved (no FEAT_TTST)', 'S2SL0');
   const ipaBits = 64 - c.S2T0SZ;
-  if (ipaBits > effPs) throw new EngineError(`S2T0SZ = ${c.S2T0SZ} gives a ${ipaBits}-bit IPA, larger than the ${effPs}-bit output size`, 'S2T0SZ');
+  // The IPA may be as large as the SMMU's input address size (IAS = OAS for AArch64-only tables), whatever S2PS says.
+  if (ipaBits > oasBits) throw new EngineError(`S2T0SZ = ${c.S2T0SZ} gives a ${ipaBits}-bit IPA, larger than the ${oasBits}-bit input address size (IAS)`, 'S2T0SZ');
   const base = geometry(granule, c.S2T0SZ, 'S2T0SZ');
   const startLevel = s2StartLevel(base.granuleShift, c.S2SL0);
   const g: Geometry = { ...base, startLevel };

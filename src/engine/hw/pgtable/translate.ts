@@ -46,7 +46,7 @@ export function translateStage1(mem: PhysicalMemory, regime: Stage1Regime, input
   const reachedStage2 = s2 !== null && (ok || (out.stage === 2 && out.faultClass === 2));
   if (!reachedStage2) return base;
   const final = ok ? { steps: finalSteps, output: base.output } : stageWalkOf(finalSteps, { ...out, stage: 2 } as WalkOut);
-  return { ...base, stage2: final };
+  return { ...base, stage2: final, ipa: fromHalves(out.ipaHi, out.ipaLo) };
 }
 
 /** Stage-2-only walk of an IPA. */

@@ -135,4 +135,6 @@ export interface WalkResult {
   readonly fault?: WalkFault;
   /** Nested walks: stage 2 of the output IPA. */
   readonly stage2?: StageWalk;
+  /** Nested walks that reached stage 2: the IPA stage 1 produced. */
+  readonly ipa?: bigint;
 }

@@ -234,6 +234,8 @@ export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, v
   out.reads += s2Scratch.reads;
   out.hi = s2Scratch.hi;
   out.lo = s2Scratch.lo;
+  out.ipaHi = ipaHi; // the intermediate address, for the IOTLB and stage-2 fault records
+  out.ipaLo = ipaLo;
   out.mapShift = Math.min(s1Shift, s2Scratch.mapShift);
   return true;
 }

@@ -32,6 +32,12 @@ export function decodeCd(words: Words, f: SmmuFeatures): CdDecision {
   if (n('S') === 1 && !f.stall) return bad('S = 1 but this SMMU cannot stall faults', 'S');
   if (n('EPD0') === 0 && !granuleSupported(f, n('TG0'))) return bad(`TG0 = ${n('TG0')} selects a granule this SMMU does not implement`, 'TG0');
   if (!f.asid16 && n('ASID') > 0xff) return bad(`ASID ${n('ASID')} needs 16-bit ASIDs (IDR0.ASID16 = 0)`, 'ASID');
+  // A table base beyond the effective output size makes the CD ILLEGAL (QEMU decode_cd; SMMUv3 "Address sizes").
+  const ipsBits = [32, 36, 40, 42, 44, 48, 52][n('IPS')];
+  const effective = Math.min(ipsBits ?? 52, f.oasBits);
+  for (const [ttb, epd] of [['TTB0', 'EPD0'], ['TTB1', 'EPD1']] as const) {
+    if (n(epd) === 0 && (v[ttb] as bigint) >> BigInt(effective) !== 0n) return bad(`${ttb} 0x${(v[ttb] as bigint).toString(16)} is beyond the ${effective}-bit output size (min of IPS and OAS)`, ttb);
+  }
   try {
     const regime = compileStage1({
       // With EPD0 = 1 the TTB0 fields are unused (arm_smmu_get_cd_used), so they cannot make the CD ILLEGAL.

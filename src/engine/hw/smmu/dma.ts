@@ -9,15 +9,16 @@ import type { PhysicalMemory } from '../memory/physical-memory.ts';
 import { hi32, lo32 } from '../../util/u64.ts';
 import { translateStage1, translateStage2, encodeAccess } from '../pgtable/translate.ts';
 import type { WalkTables } from '../pgtable/tables.ts';
-import type { WalkFault, WalkResult } from '../pgtable/types.ts';
+import type { WalkResult } from '../pgtable/types.ts';
 import { decodeCd, type ContextConfig } from './cd.ts';
 import { fetchCd } from './cd-table.ts';
 import type { ConfigCache } from './config-cache.ts';
+import { badSubstream, CLASS, configError, streamDisabled, translationFault, walkFaultEvent } from './dma-events.ts';
 import type { DmaOutcome, DmaTrace, DmaTransaction, StreamConfigName } from './dma-types.ts';
-import type { EventName, EventRecord } from './event-record.ts';
+import type { EventRecord } from './event-record.ts';
 import type { SmmuFeatures } from './features.ts';
 import { TlbStage, type Iotlb } from './iotlb.ts';
-import { decodeSte, type SteDecision } from './ste.ts';
+import { decodeSte, type SteDecision, type SteStage1 } from './ste.ts';
 import { fetchSte, type StreamTableConfig } from './stream-table.ts';
 import { tlbEntryFromWalk } from './tlb-fill.ts';
 
@@ -34,14 +35,6 @@ export interface SmmuContext {
   recordEvent(e: EventRecord): { index: number; address: bigint } | { dropped: string };
 }
 
-const FAULT_EVENTS: Record<WalkFault['type'], EventName> = {
-  translation: 'F_TRANSLATION',
-  accessFlag: 'F_ACCESS',
-  permission: 'F_PERMISSION',
-  addressSize: 'F_ADDR_SIZE',
-  externalAbort: 'F_WALK_EABT',
-};
-
 function configName(d: SteDecision): StreamConfigName | undefined {
   if (d.kind === 'abort') return 'abort';
   if (d.kind === 'bypass') return 'bypass';
@@ -49,138 +42,146 @@ function configName(d: SteDecision): StreamConfigName | undefined {
   return d.s1 && d.s2 ? 'nested' : d.s1 ? 'stage 1' : 'stage 2';
 }
 
-export function runDma(ctx: SmmuContext, tx: DmaTransaction): DmaOutcome {
-  let trace: DmaTrace = { smmuEnabled: ctx.enabled };
-  const base = (e: EventName, reason: string, extra: Partial<EventRecord> = {}): EventRecord => ({
-    name: e, StreamID: tx.sid, ...(tx.ssid !== undefined ? { SubstreamID: tx.ssid } : {}),
-    RnW: tx.access.kind !== 'write', InD: tx.access.kind === 'exec', PnU: tx.access.privileged, InputAddr: tx.address, reason, ...extra,
-  });
-  /** Terminates the transaction; the event is written to the queue only when `record`. */
-  const terminate = (event: EventRecord | undefined, record: boolean, response: 'abort' | 'RAZ/WI' = 'abort'): DmaOutcome => ({
-    tx, result: 'terminated', response, trace,
-    ...(event ? { event, recorded: record ? ctx.recordEvent(event) : { dropped: 'not recorded: the CD.R / STE.S2R bit that governs this fault is 0' } } : {}),
-  });
+class Transaction {
+  trace: DmaTrace;
+  constructor(readonly ctx: SmmuContext, readonly tx: DmaTransaction) {
+    this.trace = { smmuEnabled: ctx.enabled };
+  }
 
+  /** Terminates the transaction; the event goes to the queue only when `record`. */
+  terminate(event: EventRecord | undefined, record = true, response: 'abort' | 'RAZ/WI' = 'abort'): DmaOutcome {
+    const recorded = event && (record ? this.ctx.recordEvent(event) : { dropped: 'not recorded: the CD.R / STE.S2R bit that governs this fault is 0' });
+    return { tx: this.tx, result: 'terminated', response, trace: this.trace, ...(event ? { event, recorded } : {}) };
+  }
+
+  /** Untranslated traffic must still fit the SMMU's address size (IAS = OAS here). */
+  pass(): DmaOutcome {
+    if (this.tx.address >> BigInt(this.ctx.features.oasBits) !== 0n) {
+      const why = `the input address is beyond the ${this.ctx.features.oasBits}-bit address size, so it cannot pass untranslated`;
+      return this.terminate(translationFault(this.tx, 'F_ADDR_SIZE', why, { s2: false, cls: CLASS.IN }));
+    }
+    return { tx: this.tx, result: 'bypassed', output: this.tx.address, trace: this.trace };
+  }
+}
+
+export function runDma(ctx: SmmuContext, tx: DmaTransaction): DmaOutcome {
+  const t = new Transaction(ctx, tx);
   if (!ctx.enabled) {
-    return ctx.gbpaAbort ? terminate(undefined, false) : { tx, result: 'bypassed', output: tx.address, trace };
+    // While disabled there is no event queue to report to: out-of-range traffic is simply terminated.
+    if (ctx.gbpaAbort || tx.address >> BigInt(ctx.features.oasBits) !== 0n) return t.terminate(undefined, false);
+    return { tx, result: 'bypassed', output: tx.address, trace: t.trace };
   }
 
   // The STE: from the configuration cache, or fetched from the stream table.
   let ste = ctx.configCache.ste(tx.sid);
-  const steCached = ste !== undefined;
+  const cached = ste !== undefined;
   if (!ste) {
     const fetched = fetchSte(ctx.mem, ctx.streamTable, ctx.features.sidBits, tx.sid);
     if (!fetched.ok) {
-      trace = { ...trace, ste: { cached: false, ...(fetched.l1 ? { l1: fetched.l1 } : {}) } };
-      return terminate(base(fetched.event, fetched.reason, fetched.fetchAddress !== undefined ? { IPA: fetched.fetchAddress } : {}), true);
+      t.trace = { ...t.trace, ste: { cached: false, ...(fetched.l1 ? { l1: fetched.l1 } : {}) } };
+      return t.terminate(configError(tx, fetched.event, fetched.reason, fetched.fetchAddress));
     }
     ste = { words: fetched.words, address: fetched.address, decision: decodeSte(fetched.words, ctx.features) };
     if (ste.decision.kind !== 'bad') ctx.configCache.putSte(tx.sid, ste);
-    trace = { ...trace, ste: { cached: false, address: fetched.address, words: fetched.words, ...(fetched.l1 ? { l1: fetched.l1 } : {}) } };
+    t.trace = { ...t.trace, ste: { cached: false, address: fetched.address, words: fetched.words, ...(fetched.l1 ? { l1: fetched.l1 } : {}) } };
   } else {
-    trace = { ...trace, ste: { cached: true, address: ste.address, words: ste.words } };
+    t.trace = { ...t.trace, ste: { cached: true, address: ste.address, words: ste.words } };
   }
   const d = ste.decision;
-  trace = { ...trace, ste: { ...trace.ste, cached: steCached, config: configName(d) } };
-  if (d.kind === 'bad') return terminate(base('C_BAD_STE', d.reason), true);
-  if (d.kind === 'abort') return terminate(undefined, false);
-  if (d.kind === 'bypass') return { tx, result: 'bypassed', output: tx.address, trace };
+  t.trace = { ...t.trace, ste: { ...t.trace.ste, cached, config: configName(d) } };
+  if (d.kind === 'bad') return t.terminate(configError(tx, 'C_BAD_STE', d.reason));
+  if (d.kind === 'abort') return t.terminate(undefined, false);
+  // A SubstreamID is illegal unless stage 1 is enabled, whatever stage 2 does.
+  if (tx.ssid !== undefined && (d.kind === 'bypass' || !d.s1)) return t.terminate(badSubstream(tx, `SubstreamID ${tx.ssid} on a stream whose STE does not enable stage 1 (Config = ${configName(d)})`));
+  if (d.kind === 'bypass') return t.pass();
 
-  // SubstreamID checks and S1DSS, then the CD.
   let cd: ContextConfig | null = null;
   if (d.s1) {
-    let ssid: number | undefined = tx.ssid;
-    if (tx.ssid !== undefined) {
-      if (d.s1.s1CdMax === 0 || tx.ssid >= 2 ** d.s1.s1CdMax) {
-        return terminate(base('C_BAD_SUBSTREAMID', `SubstreamID ${tx.ssid} is out of range: S1CDMax = ${d.s1.s1CdMax} allows ${d.s1.s1CdMax === 0 ? 'no SubstreamIDs' : `0 to ${2 ** d.s1.s1CdMax - 1}`}`), true);
-      }
-      if (tx.ssid === 0 && d.s1.s1dss === 2) return terminate(base('C_BAD_SUBSTREAMID', 'SubstreamID 0 is reserved for traffic without a SubstreamID when S1DSS = 0b10'), true);
-    } else if (d.s1.s1CdMax !== 0) {
-      if (d.s1.s1dss === 0) return terminate(base('F_STREAM_DISABLED', 'a transaction without a SubstreamID and S1DSS = terminate'), true);
-      ssid = d.s1.s1dss === 2 ? 0 : undefined;
-      if (d.s1.s1dss === 1) trace = { ...trace, s1Bypassed: true };
-    } else {
-      ssid = 0;
-    }
-    if (ssid !== undefined) {
-      const got = loadCd(ctx, tx, d.s1, d.s2?.tables ?? null, ssid, trace);
-      trace = got.trace;
-      if (!got.ok) {
-        if (got.event.name === 'stage2') {
-          const f = got.fault as WalkFault;
-          return terminate(base(FAULT_EVENTS[f.type], got.reason, { S2: true, CLASS: 0, IPA: (f.ipa ?? 0n) & ~0xfffn }), f.type === 'externalAbort' || (d.s2?.record ?? false));
-        }
-        return terminate(got.event as EventRecord, true);
-      }
+    const pick = selectSubstream(tx, d.s1);
+    if ('event' in pick) return t.terminate(pick.event);
+    if (pick.ssid === undefined) t.trace = { ...t.trace, s1Bypassed: true };
+    else {
+      const got = loadCd(t, d.s1, d.s2?.tables ?? null, d.s2?.record ?? false, pick.ssid);
+      if ('outcome' in got) return got.outcome;
       cd = got.cd;
     }
   }
+  if (!cd && !d.s2) return t.pass(); // S1DSS = bypass with stage 2 off
+  if (!cd && tx.address >> BigInt(ctx.features.oasBits) !== 0n) return t.pass(); // stage 1 bypassed: the input must fit IAS before stage 2
 
-  if (!cd && !d.s2) return { tx, result: 'bypassed', output: tx.address, trace }; // S1DSS bypass with stage 2 off
   const stage = cd && d.s2 ? TlbStage.Nested : cd ? TlbStage.S1 : TlbStage.S2;
   const asid = cd ? cd.asid : -1;
+  const response = cd && !cd.abort ? 'RAZ/WI' : 'abort';
   const hi = hi32(tx.address);
   const lo = lo32(tx.address);
-  const access = encodeAccess(tx.access);
   const slot = ctx.iotlb.lookup(d.vmid, asid, hi, lo);
   if (slot >= 0) {
-    trace = { ...trace, tlb: { hit: true, entry: ctx.iotlb.view(slot) } };
-    const denied = ctx.iotlb.deniedBy(slot, access);
-    if (denied === 0) {
-      const output = (BigInt(ctx.iotlb.outputHi(slot, hi)) << 32n) | BigInt(ctx.iotlb.outputLo(slot, lo));
-      return { tx, result: 'translated', output, trace };
-    }
-    const record = denied === 1 ? (cd?.record ?? false) : (d.s2?.record ?? false);
-    const ev = base('F_PERMISSION', `the cached translation does not allow this access at stage ${denied}`, denied === 2 ? { S2: true, CLASS: 2 } : {});
-    return terminate(ev, record, cd && !cd.abort ? 'RAZ/WI' : 'abort');
+    t.trace = { ...t.trace, tlb: { hit: true, entry: ctx.iotlb.view(slot) } };
+    const denied = ctx.iotlb.deniedBy(slot, encodeAccess(tx.access));
+    if (denied === 0) return { tx, result: 'translated', output: (BigInt(ctx.iotlb.outputHi(slot, hi)) << 32n) | BigInt(ctx.iotlb.outputLo(slot, lo)), trace: t.trace };
+    const why = `permission fault from the cached translation at stage ${denied}`;
+    const ev = denied === 1
+      ? translationFault(tx, 'F_PERMISSION', why, { s2: false, cls: CLASS.IN })
+      : translationFault(tx, 'F_PERMISSION', why, { s2: true, cls: CLASS.IN, ipa: ctx.iotlb.ipaOf(slot, hi, lo) & ~0xfffn });
+    return t.terminate(ev, denied === 1 ? (cd?.record ?? false) : (d.s2?.record ?? false), response);
   }
-  trace = { ...trace, tlb: { hit: false } };
+  t.trace = { ...t.trace, tlb: { hit: false } };
 
   const walk: WalkResult = cd
     ? translateStage1(ctx.mem, cd.regime, tx.address, tx.access, d.s2?.tables ?? null)
     : translateStage2(ctx.mem, (d.s2 as { tables: WalkTables }).tables, tx.address, tx.access);
-  trace = { ...trace, walk };
+  t.trace = { ...t.trace, walk };
   if (walk.fault) {
     const f = walk.fault;
     const atStage2 = f.stage === 2 || stage === TlbStage.S2;
-    const extra: Partial<EventRecord> = atStage2
-      ? { S2: true, CLASS: f.class === 'TT' ? 1 : 2, IPA: ((f.ipa ?? tx.address) & ~0xfffn) }
-      : f.type === 'externalAbort' ? { IPA: f.address } : {};
-    if (f.type === 'externalAbort' && atStage2) Object.assign(extra, { IPA: f.address });
+    const cls = f.class === 'TT' ? CLASS.TT : CLASS.IN;
     const record = f.type === 'externalAbort' || (atStage2 ? (d.s2?.record ?? false) : (cd?.record ?? false));
-    return terminate(base(FAULT_EVENTS[f.type], `${f.type} fault at level ${f.level}${atStage2 ? ' of stage 2' : ''}: ${f.reason}`, extra), record, cd && !cd.abort ? 'RAZ/WI' : 'abort');
+    return t.terminate(walkFaultEvent(tx, f, atStage2, cls, f.ipa ?? tx.address), record, response);
   }
-  const entry = tlbEntryFromWalk(walk, stage, d.vmid, asid, cd ? cd.regime : null);
-  ctx.iotlb.insert(entry);
-  return { tx, result: 'translated', output: walk.output as bigint, trace };
+  ctx.iotlb.insert(tlbEntryFromWalk(walk, stage, d.vmid, asid, cd ? cd.regime : null));
+  return { tx, result: 'translated', output: walk.output as bigint, trace: t.trace };
 }
 
-type CdLoad =
-  | { ok: true; cd: ContextConfig; trace: DmaTrace }
-  | { ok: false; event: EventRecord | { name: 'stage2' }; fault?: WalkFault; reason: string; trace: DmaTrace };
+/** Which CD a transaction uses (SubstreamID rules and S1DSS), or the event it raises; ssid undefined = stage 1 bypassed. */
+function selectSubstream(tx: DmaTransaction, s1: SteStage1): { ssid: number | undefined } | { event: EventRecord } {
+  if (tx.ssid !== undefined) {
+    if (s1.s1CdMax === 0 || tx.ssid >= 2 ** s1.s1CdMax) {
+      return { event: badSubstream(tx, `SubstreamID ${tx.ssid} is out of range: S1CDMax = ${s1.s1CdMax} allows ${s1.s1CdMax === 0 ? 'no SubstreamIDs' : `0 to ${2 ** s1.s1CdMax - 1}`}`) };
+    }
+    // With S1DSS = 0b10, CD 0 belongs to traffic without a SubstreamID: SubstreamID 0 itself is refused.
+    if (tx.ssid === 0 && s1.s1dss === 2) return { event: streamDisabled(tx, 'SubstreamID 0 is reserved for traffic without a SubstreamID when S1DSS = 0b10') };
+    return { ssid: tx.ssid };
+  }
+  if (s1.s1CdMax === 0) return { ssid: 0 };
+  if (s1.s1dss === 0) return { event: streamDisabled(tx, 'a transaction without a SubstreamID and S1DSS = terminate') };
+  return { ssid: s1.s1dss === 2 ? 0 : undefined };
+}
 
-function loadCd(ctx: SmmuContext, tx: DmaTransaction, s1: NonNullable<Extract<SteDecision, { kind: 'translate' }>['s1']>, s2: WalkTables | null, ssid: number, trace: DmaTrace): CdLoad {
-  const ev = (name: EventName, reason: string, extra: Partial<EventRecord> = {}): EventRecord => ({
-    name, StreamID: tx.sid, ...(tx.ssid !== undefined ? { SubstreamID: tx.ssid } : {}),
-    RnW: tx.access.kind !== 'write', InD: tx.access.kind === 'exec', PnU: tx.access.privileged, InputAddr: tx.address, reason, ...extra,
-  });
+function loadCd(t: Transaction, s1: SteStage1, s2: WalkTables | null, s2Record: boolean, ssid: number): { cd: ContextConfig } | { outcome: DmaOutcome } {
+  const { ctx, tx } = t;
   const cached = ctx.configCache.cd(tx.sid, ssid);
-  if (cached) {
-    const t: DmaTrace = { ...trace, cd: { cached: true, ssid, address: cached.address, words: cached.words, ...(cached.decision.kind === 'ok' ? { asid: cached.decision.cd.asid } : {}) } };
-    if (cached.decision.kind === 'ok') return { ok: true, cd: cached.decision.cd, trace: t };
+  if (cached && cached.decision.kind === 'ok') {
+    t.trace = { ...t.trace, cd: { cached: true, ssid, address: cached.address, words: cached.words, asid: cached.decision.cd.asid } };
+    return { cd: cached.decision.cd };
   }
   const got = fetchCd(ctx.mem, s1, s2, ssid);
   if (!got.ok) {
-    if (got.event === 'stage2') return { ok: false, event: { name: 'stage2' }, fault: got.fault, reason: got.reason, trace: { ...trace, cd: { cached: false, ssid, ipa: got.ipa, s2: got.s2 } } };
-    const t: DmaTrace = { ...trace, cd: { cached: false, ssid, ...(got.l1 ? { l1: got.l1 } : {}) } };
-    return { ok: false, event: ev(got.event, got.reason, got.fetchAddress !== undefined ? { IPA: got.fetchAddress } : {}), reason: got.reason, trace: t };
+    if (got.event === 'stage2') {
+      t.trace = { ...t.trace, cd: { cached: false, ssid, ipa: got.ipa, s2: got.s2 } };
+      const f = got.fault;
+      const record = f.type === 'externalAbort' || s2Record;
+      return { outcome: t.terminate(walkFaultEvent(tx, f, true, CLASS.CD, got.ipa), record) };
+    }
+    t.trace = { ...t.trace, cd: { cached: false, ssid, ...(got.l1 ? { l1: got.l1 } : {}) } };
+    const ev = got.event === 'C_BAD_SUBSTREAMID' ? badSubstream(tx, got.reason) : configError(tx, got.event, got.reason, got.fetchAddress);
+    return { outcome: t.terminate(ev) };
   }
   const decision = decodeCd(got.words, ctx.features);
-  const t: DmaTrace = {
-    ...trace,
+  t.trace = {
+    ...t.trace,
     cd: { cached: false, ssid, ipa: got.ipa, address: got.address, words: got.words, ...(got.l1 ? { l1: got.l1 } : {}), ...(got.s2 ? { s2: got.s2 } : {}), ...(decision.kind === 'ok' ? { asid: decision.cd.asid } : {}) },
   };
-  if (decision.kind === 'bad') return { ok: false, event: ev('C_BAD_CD', decision.reason), reason: decision.reason, trace: t };
+  if (decision.kind === 'bad') return { outcome: t.terminate(configError(tx, 'C_BAD_CD', decision.reason)) };
   ctx.configCache.putCd(tx.sid, ssid, { words: got.words, address: got.address, decision });
-  return { ok: true, cd: decision.cd, trace: t };
+  return { cd: decision.cd };
 }

@@ -55,6 +55,8 @@ export interface EventRecord {
   readonly name: EventName;
   readonly StreamID: number;
   readonly SubstreamID?: number;
+  /** Defaults to whether SubstreamID is given; C_BAD_SUBSTREAMID reports the SubstreamID with SSV RES0. */
+  readonly SSV?: boolean;
   readonly RnW?: boolean;
   readonly InD?: boolean;
   readonly PnU?: boolean;
@@ -71,7 +73,7 @@ export function encodeEventRecord(e: EventRecord): bigint[] {
   const flag = (v: boolean | undefined) => (v ? 1n : 0n);
   return encodeFields({
     EventID: BigInt(EVENT_IDS[e.name]),
-    SSV: flag(e.SubstreamID !== undefined),
+    SSV: flag(e.SSV ?? e.SubstreamID !== undefined),
     SubstreamID: BigInt(e.SubstreamID ?? 0),
     StreamID: BigInt(e.StreamID),
     PnU: flag(e.PnU),

@@ -48,6 +48,9 @@ export class Iotlb {
   private readonly shift: Uint8Array;
   private readonly outHi: Uint32Array;
   private readonly outLo: Uint32Array;
+  /** The intermediate address the entry's block starts at (nested and stage-2 entries), for stage-2 fault records on a hit. */
+  private readonly ipaHi: Uint32Array;
+  private readonly ipaLo: Uint32Array;
   /** Allowed accesses by stage 1 and by stage 2 (all allowed for a stage that is not in use). */
   private readonly perms1: Uint8Array;
   private readonly perms2: Uint8Array;
@@ -73,6 +76,8 @@ export class Iotlb {
     this.shift = new Uint8Array(n);
     this.outHi = new Uint32Array(n);
     this.outLo = new Uint32Array(n);
+    this.ipaHi = new Uint32Array(n);
+    this.ipaLo = new Uint32Array(n);
     this.perms1 = new Uint8Array(n);
     this.perms2 = new Uint8Array(n);
     this.level1 = new Uint8Array(n);
@@ -136,7 +141,15 @@ export class Iotlb {
     return (stage === 1 ? this.level1[slot] : this.level2[slot]) as number;
   }
 
-  insert(e: { vmid: number; asid: number; stage: TlbStage; hi: number; lo: number; shift: number; outHi: number; outLo: number; perms1: number; perms2: number; level1: number; level2: number }): number {
+  /** The IPA a hit on `slot` for input lo/hi went through. */
+  ipaOf(slot: number, hi: number, lo: number): bigint {
+    const sh = BigInt(this.shift[slot] as number);
+    const base = (BigInt(this.ipaHi[slot] as number) << 32n) | BigInt(this.ipaLo[slot] as number);
+    const input = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    return (base & ~((1n << sh) - 1n)) | (input & ((1n << sh) - 1n));
+  }
+
+  insert(e: { vmid: number; asid: number; stage: TlbStage; hi: number; lo: number; shift: number; outHi: number; outLo: number; ipaHi: number; ipaLo: number; perms1: number; perms2: number; level1: number; level2: number }): number {
     const sh = e.shift;
     const vHi = sh >= 32 ? 0 : e.hi >>> sh;
     const vLo = sh >= 32 ? e.hi >>> (sh - 32) : ((e.lo >>> sh) | (sh === 0 ? 0 : e.hi << (32 - sh))) >>> 0;
@@ -157,6 +170,8 @@ export class Iotlb {
     this.shift[slot] = sh;
     this.outHi[slot] = e.outHi;
     this.outLo[slot] = e.outLo;
+    this.ipaHi[slot] = e.ipaHi;
+    this.ipaLo[slot] = e.ipaLo;
     this.perms1[slot] = e.perms1;
     this.perms2[slot] = e.perms2;
     this.level1[slot] = e.level1;
@@ -204,7 +219,7 @@ export class Iotlb {
 
   clone(): Iotlb {
     const c = new Iotlb(this.sets);
-    for (const k of ['valid', 'stage', 'vmid', 'asid', 'vpnHi', 'vpnLo', 'shift', 'outHi', 'outLo', 'perms1', 'perms2', 'level1', 'level2', 'hitCount', 'victim'] as const) {
+    for (const k of ['valid', 'stage', 'vmid', 'asid', 'vpnHi', 'vpnLo', 'shift', 'outHi', 'outLo', 'ipaHi', 'ipaLo', 'perms1', 'perms2', 'level1', 'level2', 'hitCount', 'victim'] as const) {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];

@@ -45,6 +45,11 @@ export const REGISTER_FIELDS: Partial<Record<RegisterName, readonly FieldSpec[]>
     { name: 'CMDQEN', qword: 0, msb: 3, lsb: 3, doc: 'Command queue enabled.' },
     { name: 'ATSCHK', qword: 0, msb: 4, lsb: 4, doc: 'ATS translated transactions are checked against the STE.' },
   ],
+  CR2: [
+    { name: 'E2H', qword: 0, msb: 0, lsb: 0, doc: 'EL2 streams use the EL2-E2H regime.' },
+    { name: 'RECINVSID', qword: 0, msb: 1, lsb: 1, doc: 'Record C_BAD_STREAMID for StreamIDs beyond the stream table (otherwise they are terminated silently).' },
+    { name: 'PTM', qword: 0, msb: 2, lsb: 2, doc: 'Private TLB maintenance: ignore broadcast TLB invalidation.' },
+  ],
   GBPA: [
     { name: 'ABORT', qword: 0, msb: 20, lsb: 20, doc: 'While SMMUEN = 0: abort all incoming transactions (1) or let them bypass (0).' },
     { name: 'UPDATE', qword: 0, msb: 31, lsb: 31, doc: 'Set by software to commit a GBPA update; cleared when done.' },
@@ -78,7 +83,11 @@ export const REGISTER_FIELDS: Partial<Record<RegisterName, readonly FieldSpec[]>
   ],
   EVTQ_PROD: [
     { name: 'WR', qword: 0, msb: 19, lsb: 0, doc: 'Write index, with the wrap flag in bit LOG2SIZE.' },
-    { name: 'OVFLG', qword: 0, msb: 31, lsb: 31, doc: 'The queue overflowed: records were lost.' },
+    { name: 'OVFLG', qword: 0, msb: 31, lsb: 31, doc: 'Toggled when the queue overflowed (records were lost) and the previous overflow was acknowledged.' },
+  ],
+  EVTQ_CONS: [
+    { name: 'RD', qword: 0, msb: 19, lsb: 0, doc: 'Read index, with the wrap flag in bit LOG2SIZE.' },
+    { name: 'OVACKFLG', qword: 0, msb: 31, lsb: 31, doc: 'Software copies OVFLG here to acknowledge an overflow.' },
   ],
 };
 

@@ -19,6 +19,9 @@ import { entryAddress, queueEmpty, queueFull, queueInc, type QueueGeometry } fro
 import { CERROR, REGISTER_FIELDS, REGISTERS, type RegisterName } from './registers.ts';
 import { readQwords, type StreamTableConfig } from './stream-table.ts';
 
+/** Commands that exist only when stage 2 is implemented (IDR0.S2P); elsewhere they are CERROR_ILL. */
+const STAGE2_COMMANDS = new Set(['CMD_TLBI_S2_IPA', 'CMD_TLBI_S12_VMALL']);
+
 /** GBPA after reset, as QEMU models it: SHCFG = use incoming, ABORT = 0 (bypass while disabled). */
 export const GBPA_RESET = 0x1000n;
 
@@ -115,9 +118,11 @@ export class Smmu implements SmmuContext {
       if (!w) return [...done, this.stop(index, address, [0n, 0n], 'CERROR_ABT', cons, 'the command could not be read: no memory at that address')];
       const words = [w[0] as bigint, w[1] as bigint] as const;
       const cmd = decodeCommand(words);
-      if (!cmd || (cmd.fields.SSec ?? 0n) !== 0n) {
-        return [...done, this.stop(index, address, words, 'CERROR_ILL', cons, cmd ? 'SSec = 1 on the Non-secure command queue' : `opcode 0x${(words[0] & 0xffn).toString(16)} is not a command`)];
-      }
+      const illegal = !cmd ? `opcode 0x${(words[0] & 0xffn).toString(16)} is not a command`
+        : (cmd.fields.SSec ?? 0n) !== 0n ? 'SSec = 1 on the Non-secure command queue'
+        : STAGE2_COMMANDS.has(cmd.op) && !this.features.stage2 ? `${cmd.op} needs stage 2, which this SMMU does not implement`
+        : undefined;
+      if (illegal || !cmd) return [...done, this.stop(index, address, words, 'CERROR_ILL', cons, illegal ?? 'not a command')];
       const effect = executeCommand(cmd, this.configCache, this.iotlb);
       if (cmd.op === 'CMD_SYNC' && cmd.fields.CS === 1n && (cmd.fields.MSIAddress ?? 0n) !== 0n) {
         this.mem.write(cmd.fields.MSIAddress as bigint, cmd.fields.MSIData ?? 0n, 4);
@@ -139,14 +144,17 @@ export class Smmu implements SmmuContext {
   }
 
   recordEvent(e: EventRecord): { index: number; address: bigint } | { dropped: string } {
+    if (e.name === 'C_BAD_STREAMID' && this.fieldOf('CR2', 'RECINVSID') !== 1) return { dropped: 'C_BAD_STREAMID is recorded only when CR2.RECINVSID = 1' };
     if (this.fieldOf('CR0', 'EVTQEN') !== 1) return { dropped: 'the event queue is disabled (CR0.EVTQEN = 0)' };
     const q = this.queue('EVTQ_BASE', EVENT_RECORD_BYTES);
     const prodReg = this.read('EVTQ_PROD');
     const prod = Number(prodReg & 0xfffffn);
     const cons = Number(this.read('EVTQ_CONS') & 0xfffffn);
     if (queueFull(prod, cons, q.log2size)) {
-      this.regs.set('EVTQ_PROD', prodReg ^ (1n << 31n));
-      return { dropped: 'the event queue is full: EVTQ_PROD.OVFLG toggled' };
+      // OVFLG toggles only when the previous overflow was acknowledged (OVFLG == EVTQ_CONS.OVACKFLG).
+      const acked = ((prodReg >> 31n) & 1n) === ((this.read('EVTQ_CONS') >> 31n) & 1n);
+      if (acked) this.regs.set('EVTQ_PROD', prodReg ^ (1n << 31n));
+      return { dropped: acked ? 'the event queue is full: EVTQ_PROD.OVFLG toggled' : 'the event queue is full (an earlier overflow is not yet acknowledged)' };
     }
     const address = entryAddress(q, prod);
     encodeEventRecord(e).forEach((w, i) => this.mem.write64(address + BigInt(i * 8), w));

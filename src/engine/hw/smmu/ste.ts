@@ -48,15 +48,15 @@ export function decodeSte(words: Words, f: SmmuFeatures): SteDecision {
 
   let s1: SteStage1 | null = null;
   if (s1Enabled) {
-    const s1Fmt = n('S1Fmt');
     const s1CdMax = n('S1CDMax');
-    if (s1Fmt === 3) return bad('S1Fmt = 3 is reserved', 'S1Fmt');
+    // S1Fmt is ignored when S1CDMax = 0 (S1ContextPtr then points at the one CD); the reserved 0b11 behaves as linear.
+    const s1Fmt = s1CdMax === 0 || n('S1Fmt') === 3 ? 0 : n('S1Fmt');
     if (s1Fmt !== 0 && !f.twoLevelCdTable) return bad('S1Fmt selects a 2-level CD table, which this SMMU does not implement (IDR0.CD2L = 0)', 'S1Fmt');
     if (s1CdMax > f.ssidBits) return bad(`S1CDMax = ${s1CdMax} exceeds SSIDSIZE = ${f.ssidBits}`, 'S1CDMax');
-    if (n('S1DSS') === 3) return bad('S1DSS = 3 is reserved', 'S1DSS');
     const cdTable = v.S1ContextPtr as bigint;
     if (!s2Enabled && cdTable >> BigInt(f.oasBits) !== 0n) return bad(`S1ContextPtr is beyond the ${f.oasBits}-bit OAS`, 'S1ContextPtr');
-    s1 = { cdTable, s1Fmt, s1CdMax, s1dss: n('S1DSS') };
+    // The reserved S1DSS = 0b11 behaves as 0b00 (terminate).
+    s1 = { cdTable, s1Fmt, s1CdMax, s1dss: n('S1DSS') === 3 ? 0 : n('S1DSS') };
   }
 
   let s2: SteStage2 | null = null;

@@ -49,9 +49,12 @@ export function fetchSte(mem: PhysicalMemory, t: StreamTableConfig, sidBits: num
     if (descriptor === undefined) return { ok: false, event: 'F_STE_FETCH', reason: `the L1 stream table descriptor at 0x${l1Address.toString(16)} could not be read`, fetchAddress: l1Address };
     l1 = { address: l1Address, descriptor };
     const span = Number(getField([descriptor], SPAN));
-    if (span === 0) return { ok: false, event: 'C_BAD_STREAMID', reason: `L1 descriptor ${Math.floor(sid / 2 ** t.split)} has Span = 0: no L2 table for this StreamID`, l1 };
+    const l1Index = Math.floor(sid / 2 ** t.split);
+    // SMMUv3 "C_BAD_STREAMID": Span = 0, Span > SPLIT + 1, or an L2 index beyond 2^(Span - 1) all make the StreamID invalid.
+    if (span === 0) return { ok: false, event: 'C_BAD_STREAMID', reason: `L1 descriptor ${l1Index} has Span = 0: no L2 table for this StreamID`, l1 };
+    if (span > t.split + 1) return { ok: false, event: 'C_BAD_STREAMID', reason: `L1 descriptor ${l1Index} has Span = ${span}, more than SPLIT + 1 = ${t.split + 1}`, l1 };
     const l2Index = sid % 2 ** t.split;
-    if (l2Index >= 2 ** (span - 1)) return { ok: false, event: 'C_BAD_STE', reason: `L2 index ${l2Index} is beyond Span = ${span} (2^${span - 1} STEs)`, l1 };
+    if (l2Index >= 2 ** (span - 1)) return { ok: false, event: 'C_BAD_STREAMID', reason: `L2 index ${l2Index} is beyond Span = ${span} (the L2 table holds 2^${span - 1} STEs)`, l1 };
     address = getField([descriptor], L2PTR) + BigInt(l2Index * STE_BYTES);
   } else {
     address = t.base + BigInt(sid * STE_BYTES);

@@ -52,10 +52,12 @@ export function tlbEntryFromWalk(walk: WalkResult, stage: TlbStage, vmid: number
   const s1 = stage !== TlbStage.S2 && regime ? stage1Perms(walk, regime) : { perms: ALL, level: 0 };
   const s2 = stage === TlbStage.Nested ? stage2Perms(walk.stage2?.steps ?? []) : stage === TlbStage.S2 ? stage2Perms(walk.steps) : { perms: ALL, level: 0 };
   const output = walk.output as bigint;
+  const ipa = stage === TlbStage.Nested ? (walk.ipa as bigint) : walk.input;
   return {
     vmid, asid, stage, shift,
     hi: hi32(walk.input), lo: lo32(walk.input),
     outHi: hi32(output), outLo: lo32(output),
+    ipaHi: hi32(ipa), ipaLo: lo32(ipa),
     perms1: s1.perms, perms2: s2.perms, level1: s1.level, level2: s2.level,
   };
 }

@@ -76,6 +76,7 @@ export function probeSmmu(smmu: Smmu, alloc: TableAllocator, opts: ProbeOptions)
   const cmdq = alloc.alloc(BigInt(2 ** cmdqLog2 * CMD_BYTES));
   const evtq = alloc.alloc(BigInt(2 ** evtqLog2 * EVENT_RECORD_BYTES));
 
+  set('CR2', 0b110n); // PTM | RECINVSID, as Linux writes it
   set('STRTAB_BASE', strtab | (1n << 62n));
   set('STRTAB_BASE_CFG', BigInt(log2size) | (linear ? 0n : (BigInt(split) << 6n) | (1n << 16n)));
   set('CMDQ_BASE', cmdq | BigInt(cmdqLog2) | (1n << 62n));
