@@ -74,3 +74,23 @@ describe('walk properties', () => {
     );
   });
 });
+
+describe('nested walks are independent of each other', () => {
+  it('the same nested walk twice gives the same trace, after a faulting walk in between', () => {
+    const e = new Engine();
+    e.apply({ kind: 'pgtable.create', name: 's2', stage: 2, config: { S2TG: 0, S2T0SZ: 16, S2SL0: 2 } });
+    e.apply({ kind: 'pgtable.create', name: 's1', config: { TG0: 0, T0SZ: 16 } });
+    const m = e.apply({ kind: 'pgtable.map', table: 's1', iova: 0x1000_0000n, paddr: 0x80_0000_0000n, size: 0x1000n, prot: RW })[0];
+    const tables = [e.tableConfig('s1')!.TTB0, ...(m?.kind === 'pgtable.mapped' ? m.tables.map((t) => t.address) : [])];
+    for (const t of tables) e.apply({ kind: 'pgtable.map', table: 's2', iova: t, paddr: t, size: 0x1000n, prot: RW });
+    e.apply({ kind: 'pgtable.map', table: 's2', iova: 0x80_0000_0000n, paddr: 0x9_0000_0000n, size: 0x1000n, prot: RW });
+    const walk = (address: bigint) => e.apply({ kind: 'walk', table: 's1', stage2: 's2', address, access: { kind: 'read', privileged: true } })[0];
+    const first = walk(0x1000_0123n);
+    expect(walk(0x2000_0000n)).toMatchObject({ result: { fault: { type: 'translation' } } });
+    const again = walk(0x1000_0123n);
+    expect(again).toEqual(first);
+    expect(first).toMatchObject({ result: { output: 0x9_0000_0123n } });
+    const steps = first?.kind === 'walk.completed' ? first.result.steps : [];
+    expect(steps.every((s) => s.s2?.output !== undefined && s.s2.fault === undefined)).toBe(true);
+  });
+});

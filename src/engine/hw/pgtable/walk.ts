@@ -135,7 +135,8 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     let sub: TraceSink | null = null;
     if (s2 !== null) {
       if (trace) sub = [];
-      if (!walkTables(mem, s2, tableHi, descLo32, ACCESS_READ, s2Scratch, sub, null)) {
+      // A fresh stage-2 walk of the table address (reset and IPA range check included): nothing of an earlier walk may leak in.
+      if (!walkStage2Inner(mem, s2, tableHi, descLo32, ACCESS_READ, s2Scratch, sub)) {
         if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2Scratch, t.stage);
         return failStage2(out, FaultClass.TT, tableHi, descLo32);
       }
