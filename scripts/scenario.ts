@@ -18,7 +18,9 @@ import { parseScenarioText, runScenario, scenarioJsonSchema, toJsonLine } from '
 
 const USAGE = `usage: npm run -s scenario -- <file.json> [--trace] [--strict]
        npm run -s scenario -- --schema
-  --trace   add each walk's per-level trace (table, index, descriptor) to its line
+  --trace   add the detail behind each line: a walk's levels, a DMA's whole path
+            (STE, CD, IOTLB, walk), an STE/CD update's stores and syncs, a probe's
+            register writes
   --strict  exit with status 1 if the engine rejected any step
   --schema  print the JSON Schema of the scenario format and exit`;
 

@@ -6,6 +6,10 @@
  */
 import block2m from './builtin/block-2m.json' with { type: 'json' };
 import permissionFault from './builtin/permission-fault.json' with { type: 'json' };
+import smmuHitlessUpdate from './builtin/smmu-hitless-update.json' with { type: 'json' };
+import smmuNested from './builtin/smmu-nested.json' with { type: 'json' };
+import smmuStage1Dma from './builtin/smmu-stage1-dma.json' with { type: 'json' };
+import smmuStaleIotlb from './builtin/smmu-stale-iotlb.json' with { type: 'json' };
 import walk16kPage from './builtin/walk-16k-page.json' with { type: 'json' };
 import walk4kPage from './builtin/walk-4k-page.json' with { type: 'json' };
 import walk64kPage from './builtin/walk-64k-page.json' with { type: 'json' };
@@ -17,13 +21,17 @@ export interface BuiltinScenario {
   readonly scenario: Scenario;
 }
 
-/** In the order the scenario picker lists them: the 4KB walk is the first diagram users see. */
+/** In the order the scenario picker lists them: the 4KB walk is the first diagram users see, then the SMMU lessons. */
 const SOURCES: readonly (readonly [id: string, json: unknown])[] = [
   ['walk-4k-page', walk4kPage],
   ['walk-16k-page', walk16kPage],
   ['walk-64k-page', walk64kPage],
   ['block-2m', block2m],
   ['permission-fault', permissionFault],
+  ['smmu-stage1-dma', smmuStage1Dma],
+  ['smmu-stale-iotlb', smmuStaleIotlb],
+  ['smmu-hitless-update', smmuHitlessUpdate],
+  ['smmu-nested', smmuNested],
 ];
 
 export function loadBuiltin(id: string, json: unknown): BuiltinScenario {

@@ -6,6 +6,7 @@
  */
 import type { EngineCommand, EngineOptions, Prot, Stage1Config } from '../engine/index.ts';
 import { assertNever, parseU64 } from '../engine/index.ts';
+import { smmuStepToCommand, stage2CreateCommand } from './commands-smmu.ts';
 import type { Scenario } from './schema.ts';
 import type { PgtableCreateStep, ProtSpec, ScenarioStep } from './steps.ts';
 
@@ -24,6 +25,7 @@ export function stepToCommand(step: ScenarioStep): EngineCommand {
     case 'memory.write':
       return { kind: 'memory.write', address: parseU64(step.address, 'address'), value: parseU64(step.value, 'value'), size: step.size ?? 8 };
     case 'pgtable.create':
+      if (step.stage === 2) return stage2CreateCommand(step);
       return { kind: 'pgtable.create', name: step.name, config: stage1ConfigOf(step) };
     case 'pgtable.map':
       return {
@@ -37,7 +39,22 @@ export function stepToCommand(step: ScenarioStep): EngineCommand {
     case 'pgtable.unmap':
       return { kind: 'pgtable.unmap', table: step.table, iova: parseU64(step.iova, 'iova'), size: parseU64(step.size, 'size') };
     case 'walk':
-      return { kind: 'walk', table: step.table, address: parseU64(step.address, 'address'), access: { kind: step.access, privileged: step.privileged ?? true } };
+      return {
+        kind: 'walk',
+        table: step.table,
+        address: parseU64(step.address, 'address'),
+        access: { kind: step.access, privileged: step.privileged ?? true },
+        ...(step.stage2 === undefined ? {} : { stage2: step.stage2 }),
+      };
+    case 'smmu.probe':
+    case 'smmu.writeRegister':
+    case 'smmu.writeSte':
+    case 'smmu.updateSte':
+    case 'smmu.writeCd':
+    case 'smmu.updateCd':
+    case 'smmu.commands':
+    case 'smmu.dma':
+      return smmuStepToCommand(step);
     default:
       return assertNever(step, 'scenario step');
   }

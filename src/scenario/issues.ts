@@ -5,7 +5,11 @@
 import type * as z from 'zod';
 import { shown } from './fields.ts';
 import { scenarioConfigSchema, scenarioSchema, tableMemorySchema } from './schema.ts';
-import { STEP_KINDS, fieldsOf, protObjectSchema } from './steps.ts';
+import { CD_FIELD_NAMES, STE_FIELD_NAMES } from './entry-fields.ts';
+import { COMMAND_OPS, type CommandOp, commandFields, unknownCommandMessage } from './steps-cmdq.ts';
+import { smmuFeaturesSchema } from './steps-smmu.ts';
+import { STAGE2_CREATE_FIELDS, STEP_KINDS, fieldsOf, pgtableCreateStep, protObjectSchema } from './steps.ts';
+import { suggestName } from './suggest.ts';
 
 export interface ScenarioIssue {
   /** Where in the file: "steps[3].iova", "config.tableMemory.base"; "" for the document itself. */
@@ -85,6 +89,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
       for (const key of issue.keys) {
         out.push({ path: formatPath([...issue.path, key]), message: unknownFieldMessage(key, where) });
       }
+    } else if (issue.code === 'invalid_union' && issue.discriminator === 'op') {
+      out.push({ path: formatPath(issue.path), message: unknownCommandMessage(valueAt(input, issue.path)) });
+    } else if (issue.code === 'invalid_union' && issue.discriminator === 'stage') {
+      out.push({ path: formatPath(issue.path), message: `must be 1 (a stage-1 table, the default) or 2 (a stage-2 table) (got ${shown(valueAt(input, issue.path))})` });
     } else if (issue.code === 'invalid_union' && issue.discriminator === 'kind') {
       const kind = valueAt(input, issue.path);
       const expected = `one of ${STEP_KINDS.map((k) => `"${k}"`).join(', ')}`;
@@ -103,7 +111,11 @@ interface ObjectKind {
   /** "a "walk" step", "config.tableMemory" ... */
   readonly name: string;
   readonly fields: readonly string[] | undefined;
+  /** Set for a pgtable.create: which stage it is, so a field of the other stage gets its own message. */
+  readonly stage?: 1 | 2;
 }
+
+const STAGE1_CREATE_FIELDS: readonly string[] = Object.keys(pgtableCreateStep.shape).filter((k) => !['kind', 'name', 'stage', 'note'].includes(k));
 
 /** Which object of the format sits at `path`, for naming it and listing its fields. */
 function objectAt(path: readonly PropertyKey[], input: unknown): ObjectKind {
@@ -118,20 +130,40 @@ function objectAt(path: readonly PropertyKey[], input: unknown): ObjectKind {
     case 'steps/#/prot':
       return { name: 'prot', fields: Object.keys(protObjectSchema.shape) };
     case 'steps/#': {
-      const kind = (valueAt(input, path) as Record<string, unknown>).kind;
-      return typeof kind === 'string' ? { name: `a "${kind}" step`, fields: fieldsOf(kind) } : { name: 'a step', fields: undefined };
+      const step = valueAt(input, path) as Record<string, unknown>;
+      const kind = step.kind;
+      if (typeof kind !== 'string') return { name: 'a step', fields: undefined };
+      if (kind === 'pgtable.create') return { name: `a "${kind}" step`, fields: fieldsOf(kind, step.stage), stage: step.stage === 2 ? 2 : 1 };
+      return { name: `a "${kind}" step`, fields: fieldsOf(kind) };
     }
+    case 'steps/#/fields': {
+      const kind = (valueAt(input, path.slice(0, -1)) as Record<string, unknown>).kind;
+      return kind === 'smmu.writeSte' || kind === 'smmu.updateSte' ? { name: 'an STE', fields: STE_FIELD_NAMES } : { name: 'a CD', fields: CD_FIELD_NAMES };
+    }
+    case 'steps/#/commands/#': {
+      const op = (valueAt(input, path) as Record<string, unknown>).op;
+      if (!COMMAND_OPS.includes(op as CommandOp)) return { name: 'a command', fields: undefined };
+      return { name: op as string, fields: ['op', ...commandFields(op as CommandOp).map((f) => f.name)] };
+    }
+    case 'steps/#/features':
+      return { name: 'features', fields: Object.keys(smmuFeaturesSchema.shape) };
+    case 'steps/#/features/granules':
+      return { name: 'granules', fields: ['g4k', 'g16k', 'g64k'] };
     default:
       return { name: formatPath(path), fields: undefined };
   }
 }
 
 function unknownFieldMessage(key: string, where: ObjectKind): string {
+  if (where.stage === 2 && STAGE1_CREATE_FIELDS.includes(key)) {
+    return `is a stage-1 (CD) field, but this table has "stage": 2; a stage-2 table takes the STE's fields ${STAGE2_CREATE_FIELDS.join(', ')}`;
+  }
+  if (where.stage === 1 && (STAGE2_CREATE_FIELDS as readonly string[]).includes(key)) {
+    return `is a stage-2 (STE) field, but this table is stage 1; add "stage": 2 for a stage-2 table, which takes ${STAGE2_CREATE_FIELDS.join(', ')} instead of the CD fields`;
+  }
   const allowed = where.fields;
   if (allowed === undefined) return `is not a field of ${where.name}`;
-  // Catches case slips and the letter O typed for the digit 0 ("TOSZ", "t0sz").
-  const normal = (name: string) => name.toLowerCase().replace(/o/g, '0');
-  const near = allowed.find((name) => normal(name) === normal(key));
+  const near = suggestName(key, allowed);
   const hint = near ? `; did you mean "${near}"?` : `; its fields are ${allowed.join(', ')}`;
   return `is not a field of ${where.name}${hint}`;
 }

@@ -2,17 +2,14 @@
  * Short labels for the timeline: what a step does in a few words, with
  * addresses grouped in fours as the Arm documents print them.
  */
+import type { EngineEvent } from '../engine/index.ts';
 import { assertNever, parseU64 } from '../engine/index.ts';
 import { protOf } from './commands.ts';
+import { groupedHex } from './hex-text.ts';
+import { smmuStepLabel } from './label-smmu.ts';
 import type { ProtSpec, ScenarioStep } from './steps.ts';
 
-/** 0x0000008080604000 -> "0x80_8060_4000". */
-export function groupedHex(value: bigint): string {
-  const digits = value.toString(16);
-  const groups: string[] = [];
-  for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
-  return `0x${groups.join('_')}`;
-}
+export { groupedHex };
 
 const UNITS: readonly [bigint, string][] = [
   [1n << 40n, 'TB'],
@@ -39,18 +36,42 @@ function protText(prot: ProtSpec): string {
 
 const addr = (text: string) => groupedHex(parseU64(text));
 
+/** A step in a few words: what the file asks for. */
 export function stepLabel(step: ScenarioStep): string {
+  return labelOf(step, undefined);
+}
+
+/**
+ * The label once the step has run: an STE or CD update adds how the driver's
+ * sequence went, "STE 3 ← stage 1 (hitless, 2 syncs)"; other steps read as
+ * stepLabel gives them.
+ */
+export function stepLabelAfter(step: ScenarioStep, events: readonly EngineEvent[]): string {
+  return labelOf(step, events);
+}
+
+function labelOf(step: ScenarioStep, events: readonly EngineEvent[] | undefined): string {
   switch (step.kind) {
     case 'memory.write':
       return `write ${addr(step.value)} to ${addr(step.address)} (${step.size ?? 8} bytes)`;
     case 'pgtable.create':
+      if (step.stage === 2) return `create ${step.name}: stage 2, ${GRANULE_OF_TG0[step.S2TG] ?? '?'} granule, ${64 - step.S2T0SZ}-bit IPA`;
       return `create ${step.name}: ${GRANULE_OF_TG0[step.TG0] ?? '?'} granule, ${64 - step.T0SZ}-bit input`;
     case 'pgtable.map':
       return `map ${step.table} ${addr(step.iova)} → ${addr(step.paddr)}, ${sizeText(parseU64(step.size))} ${protText(step.prot)}`;
     case 'pgtable.unmap':
       return `unmap ${step.table} ${addr(step.iova)}, ${sizeText(parseU64(step.size))}`;
     case 'walk':
-      return `walk ${step.table} ${addr(step.address)}: ${step.privileged === false ? 'unprivileged ' : ''}${step.access}`;
+      return `walk ${step.table} ${addr(step.address)}${step.stage2 === undefined ? '' : ` nested in ${step.stage2}`}: ${step.privileged === false ? 'unprivileged ' : ''}${step.access}`;
+    case 'smmu.probe':
+    case 'smmu.writeRegister':
+    case 'smmu.writeSte':
+    case 'smmu.updateSte':
+    case 'smmu.writeCd':
+    case 'smmu.updateCd':
+    case 'smmu.commands':
+    case 'smmu.dma':
+      return smmuStepLabel(step, events);
     default:
       return assertNever(step, 'scenario step');
   }

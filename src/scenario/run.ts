@@ -8,7 +8,9 @@ import type { EngineEvent, MappedEntry, WalkResult } from '../engine/index.ts';
 import { engineOptionsOf, stepToCommand } from './commands.ts';
 import { type Hex, jsonFriendly, toHex } from './format.ts';
 import type { Scenario } from './schema.ts';
+import { type SmmuStepResult, smmuEventResult } from './run-smmu.ts';
 import type { ScenarioStep } from './steps.ts';
+import { descriptorReads } from './walk-reads.ts';
 
 /** Entries written or cleared, grouped by level: [{level: 3, size: "0x1000", count: 2}]. */
 export interface EntryGroup {
@@ -60,16 +62,29 @@ export type StepResult =
       readonly privileged: boolean;
       readonly output?: Hex;
       readonly mappingSize?: Hex;
-      readonly fault?: { readonly type: string; readonly level: number; readonly reason: string; readonly address?: Hex };
+      readonly fault?: {
+        readonly type: string;
+        readonly level: number;
+        readonly reason: string;
+        readonly address?: Hex;
+        /** A nested walk's fault: which stage, what stage 2 was translating (TT: a table address, IN: the output IPA), and the IPA. */
+        readonly stage?: 1 | 2;
+        readonly class?: string;
+        readonly ipa?: Hex;
+      };
       /** Levels the walk visited: descriptors fetched, a failed fetch included. */
       readonly levels: number;
+      /** A nested walk: the stage-2 table it went through, and every descriptor it read (stage-2 walks included). */
+      readonly stage2?: string;
+      readonly reads?: number;
       readonly trace?: WalkTraceLevel[];
     }
+  | SmmuStepResult
   /** The engine refused the command (nothing changed), or failed on it. */
   | { readonly step: number; readonly kind: ScenarioStep['kind']; readonly error: string; readonly field?: string };
 
 export interface RunOptions {
-  /** Add each walk's per-level trace to its result. */
+  /** Add each walk's per-level trace to its result, a DMA's full trace, an update's steps, a probe's register writes. */
   readonly trace?: boolean;
 }
 
@@ -104,6 +119,7 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
           ...(event.write.old === undefined ? {} : { old: toHex(event.write.old) }),
         };
       case 'pgtable.created':
+        if (event.stage === 2) return smmuEventResult(index, step, event, options);
         return {
           step: index,
           kind: 'pgtable.create',
@@ -139,7 +155,16 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
           writes: event.writes.length,
         };
       case 'walk.completed':
-        return walkResult(index, event.table, event.result, options);
+        return walkResult(index, event.table, event.result, options, event.stage2);
+      case 'smmu.probed':
+      case 'smmu.registerWritten':
+      case 'smmu.steWritten':
+      case 'smmu.cdWritten':
+      case 'smmu.steUpdated':
+      case 'smmu.cdUpdated':
+      case 'smmu.commandsIssued':
+      case 'smmu.dma':
+        return smmuEventResult(index, step, event, options);
       case 'command.rejected':
         break; // handled above
       default:
@@ -149,7 +174,8 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
   return { step: index, kind: step.kind, error: `internal engine error: the engine reported nothing for this ${step.kind} step` };
 }
 
-function walkResult(index: number, table: string, r: WalkResult, options: RunOptions): StepResult {
+function walkResult(index: number, table: string, r: WalkResult, options: RunOptions, stage2?: string): StepResult {
+  const f = r.fault;
   return {
     step: index,
     kind: 'walk',
@@ -159,8 +185,9 @@ function walkResult(index: number, table: string, r: WalkResult, options: RunOpt
     privileged: r.access.privileged,
     ...(r.output === undefined ? {} : { output: toHex(r.output) }),
     ...(r.mappingSize === undefined ? {} : { mappingSize: toHex(r.mappingSize) }),
-    ...(r.fault === undefined ? {} : { fault: jsonFriendly({ type: r.fault.type, level: r.fault.level, reason: r.fault.reason, address: r.fault.address }) }),
+    ...(f === undefined ? {} : { fault: jsonFriendly({ type: f.type, level: f.level, reason: f.reason, address: f.address, stage: f.stage, class: f.class, ipa: f.ipa }) }),
     levels: r.steps.length,
+    ...(stage2 === undefined ? {} : { stage2, reads: descriptorReads(r) }),
     ...(options.trace
       ? {
           trace: r.steps.map((s) => ({

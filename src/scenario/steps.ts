@@ -1,11 +1,14 @@
 /**
  * Step kinds of the v1 scenario format: one per EngineCommand. The format
- * grows by adding a kind here (SMMUv3 registers, STE/CD writes, commands, DMA,
- * Linux IOMMU core calls, VT-d), never by changing the meaning of one.
- * Field names are the specification's (CD fields for pgtable.create).
+ * grows by adding a kind here (the SMMUv3 kinds are in steps-smmu.ts and
+ * steps-cmdq.ts; Linux IOMMU core calls and VT-d come later), never by
+ * changing the meaning of one. Field names are the specification's: CD fields
+ * for a stage-1 pgtable.create, the STE's VTCR fields for a stage-2 one.
  */
 import * as z from 'zod';
 import { boolField, hexField, intField, nameField, noteField, shown } from './fields.ts';
+import { smmuCommandsStep } from './steps-cmdq.ts';
+import { smmuDmaStep, smmuProbeStep, smmuUpdateCdStep, smmuUpdateSteStep, smmuWriteCdStep, smmuWriteRegisterStep, smmuWriteSteStep } from './steps-smmu.ts';
 
 /** "rw", "r", "rwx", "rp" ...: each of r, w, x, p at most once (the lookahead refuses a repeated letter). */
 export const PROT_PATTERN = /^(?!.*(.).*\1)[rwxp]*$/;
@@ -52,6 +55,10 @@ const tableRef = () => nameField('The page table, by the name given in an earlie
 
 export const pgtableCreateStep = z.strictObject({
   kind: z.literal('pgtable.create'),
+  stage: z
+    .literal(1, { error: (issue) => (issue.input === undefined ? undefined : `must be 1 (stage 1, the default) or 2 (stage 2) (got ${shown(issue.input)})`) })
+    .optional()
+    .meta({ description: 'Stage 1 (the default): a table walked per a Context Descriptor.' }),
   name: nameField('Name by which later steps refer to this page table.'),
   TG0: intField(0, 2, 'Translation granule for TTB0: 0 = 4KB, 1 = 64KB, 2 = 16KB (CD.TG0).', '0 = 4KB, 1 = 64KB, 2 = 16KB'),
   T0SZ: intField(16, 39, 'The input address size is 64 - T0SZ bits (CD.T0SZ).', 'the input size 64 - T0SZ is 25 to 48 bits'),
@@ -66,6 +73,22 @@ export const pgtableCreateStep = z.strictObject({
   TBI: intField(0, 3, 'Top-byte ignore: bit 0 for the TTB0 region, bit 1 for TTB1 (CD.TBI).').optional(),
   HAD0: boolField('Hierarchical attribute disable for TTB0: APTable/XNTable are ignored (CD.HAD0).').optional(),
   HAD1: boolField('Hierarchical attribute disable for TTB1 (CD.HAD1).').optional(),
+  note: noteField.optional(),
+});
+
+/** The STE's VTCR fields that a stage-2 io-pgtable is created with (Linux: ARM_64_LPAE_S2). */
+export const STAGE2_CREATE_FIELDS = ['S2TG', 'S2T0SZ', 'S2SL0', 'S2PS', 'S2AFFD', 'S2TTB'] as const;
+
+export const pgtableCreateStage2Step = z.strictObject({
+  kind: z.literal('pgtable.create'),
+  stage: z.literal(2).meta({ description: 'Stage 2: a table walked per the STE\'s VTCR fields and S2TTB; its input is an IPA.' }),
+  name: nameField('Name by which later steps refer to this page table.'),
+  S2TG: intField(0, 2, 'Stage-2 granule: 0 = 4KB, 1 = 64KB, 2 = 16KB (STE.S2TG, VTCR.TG0).', '0 = 4KB, 1 = 64KB, 2 = 16KB'),
+  S2T0SZ: intField(16, 39, 'The IPA size is 64 - S2T0SZ bits (STE.S2T0SZ).', 'the IPA size 64 - S2T0SZ is 25 to 48 bits'),
+  S2SL0: intField(0, 2, 'Starting level of the walk: level 2 - S2SL0 for 4KB, 3 - S2SL0 for 16KB and 64KB (STE.S2SL0).', 'S2SL0 = 3 is reserved'),
+  S2PS: intField(0, 6, 'Output (physical) address size: 0 = 32, 1 = 36, 2 = 40, 3 = 42, 4 = 44, 5 = 48, 6 = 52 bits (STE.S2PS). Default 5.', '0 = 32, 1 = 36, 2 = 40, 3 = 42, 4 = 44, 5 = 48, 6 = 52 bits').optional(),
+  S2AFFD: boolField('Stage-2 access-flag fault disable (STE.S2AFFD).').optional(),
+  S2TTB: hexField('Base of the start-level table(s) (STE.S2TTB). Omit it and the engine allocates them in table memory.').optional(),
   note: noteField.optional(),
 });
 
@@ -100,8 +123,12 @@ export const walkStep = z.strictObject({
     .boolean({ error: (issue) => (issue.input === undefined ? undefined : `must be true or false (got ${shown(issue.input)})`) })
     .optional()
     .meta({ description: 'A privileged access (PnU = 1 in an SMMU event record). Default true.' }),
+  stage2: nameField('A stage-2 table (pgtable.create with "stage": 2) to nest the walk through: every table address and the output are IPAs it translates.').optional(),
   note: noteField.optional(),
 });
+
+/** pgtable.create is stage 1 unless it says "stage": 2. */
+export const pgtableCreateSchema = z.discriminatedUnion('stage', [pgtableCreateStep, pgtableCreateStage2Step]);
 
 /** Every step kind, keyed by its `kind`; the union below and the error messages are built from it. */
 export const stepSchemas = {
@@ -110,23 +137,47 @@ export const stepSchemas = {
   'pgtable.map': pgtableMapStep,
   'pgtable.unmap': pgtableUnmapStep,
   walk: walkStep,
+  'smmu.probe': smmuProbeStep,
+  'smmu.writeRegister': smmuWriteRegisterStep,
+  'smmu.writeSte': smmuWriteSteStep,
+  'smmu.updateSte': smmuUpdateSteStep,
+  'smmu.writeCd': smmuWriteCdStep,
+  'smmu.updateCd': smmuUpdateCdStep,
+  'smmu.commands': smmuCommandsStep,
+  'smmu.dma': smmuDmaStep,
 } as const;
 
 export type StepKind = keyof typeof stepSchemas;
 export const STEP_KINDS = Object.keys(stepSchemas) as StepKind[];
 
-export const stepSchema = z.discriminatedUnion('kind', [memoryWriteStep, pgtableCreateStep, pgtableMapStep, pgtableUnmapStep, walkStep]);
+export const stepSchema = z.discriminatedUnion('kind', [
+  memoryWriteStep,
+  pgtableCreateSchema,
+  pgtableMapStep,
+  pgtableUnmapStep,
+  walkStep,
+  smmuProbeStep,
+  smmuWriteRegisterStep,
+  smmuWriteSteStep,
+  smmuUpdateSteStep,
+  smmuWriteCdStep,
+  smmuUpdateCdStep,
+  smmuCommandsStep,
+  smmuDmaStep,
+]);
 
 export type ScenarioStep = z.infer<typeof stepSchema>;
 export type MemoryWriteStep = z.infer<typeof memoryWriteStep>;
 export type PgtableCreateStep = z.infer<typeof pgtableCreateStep>;
+export type PgtableCreateStage2Step = z.infer<typeof pgtableCreateStage2Step>;
 export type PgtableMapStep = z.infer<typeof pgtableMapStep>;
 export type PgtableUnmapStep = z.infer<typeof pgtableUnmapStep>;
 export type WalkStepSpec = z.infer<typeof walkStep>;
 export type ProtSpec = z.infer<typeof protSchema>;
 
-/** The fields a step of this kind may carry, for "unknown field" messages. */
-export function fieldsOf(kind: string): string[] | undefined {
+/** The fields a step of this kind may carry, for "unknown field" messages; `stage` picks a pgtable.create's. */
+export function fieldsOf(kind: string, stage?: unknown): string[] | undefined {
   if (!Object.hasOwn(stepSchemas, kind)) return undefined;
+  if (kind === 'pgtable.create' && stage === 2) return Object.keys(pgtableCreateStage2Step.shape);
   return Object.keys(stepSchemas[kind as StepKind].shape);
 }

@@ -37,6 +37,40 @@ describe('npm run scenario', { timeout: 60_000 }, () => {
     expect(results.at(-2)).toMatchObject({ kind: 'walk', input: '0xfffff800', access: 'read', output: '0x881234800' });
   });
 
+  it('runs an SMMU built-in: the DMA lines name the event record, and --trace adds the DMA path', () => {
+    const file = join(BUILTIN, 'smmu-nested.json');
+    const r = cli(file, '--trace');
+    expect(r.status).toBe(0);
+    // npx may warn about its own configuration; the scenario itself prints nothing on stderr.
+    expect(r.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm warn'))).toEqual([]);
+    const results = r.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((x) => x.kind)).toEqual((JSON.parse(readFileSync(file, 'utf8')) as { steps: { kind: string }[] }).steps.map((s) => s.kind));
+    const [translated, faulted] = results.slice(-2);
+    expect(translated).toMatchObject({ kind: 'smmu.dma', result: 'translated', output: '0x200000123', config: 'nested', walkReads: 14 });
+    expect(translated?.trace).toMatchObject({ smmuEnabled: true, ste: { cached: false, config: 'nested' }, cd: { ipa: '0x80100000', address: '0x200100000' } });
+    expect(faulted).toMatchObject({ result: 'terminated', event: { name: 'F_TRANSLATION', S2: 1, CLASS: 2, IPA: '0x90000000' }, recorded: 0 });
+  });
+
+  it('refuses an SMMU step with a bad field: exit 2 and the did-you-mean on stderr', () => {
+    const file = tempFile(
+      'bad-ste.json',
+      JSON.stringify({
+        format: 'iommu-visualizer-scenario',
+        version: 1,
+        title: 'bad STE',
+        steps: [
+          { kind: 'smmu.probe', preset: 'full', streamTable: 'linear' },
+          { kind: 'smmu.writeSte', sid: 1, fields: { V: 1, Confg: 5, S1CDMax: 40 } },
+        ],
+      }),
+    );
+    const r = cli(file);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`${file}: steps[1].fields.Confg: is not a field of an STE; did you mean "Config"?\n`);
+    expect(r.stderr).toContain(`${file}: steps[1].fields.S1CDMax: 40 does not fit in 5 bits [63:59] (at most 31)\n`);
+  });
+
   it('refuses a file with a bad field: exit 2, the step and field on stderr, nothing on stdout, no stack trace', () => {
     const file = tempFile(
       'bad.json',

@@ -15,8 +15,17 @@ describe('docs/scenario.schema.json', () => {
   });
 
   it('describes every step kind', () => {
-    const steps = (committed.properties as Record<string, { items: { oneOf: { properties: { kind: { const: string } } }[] } }>).steps;
-    expect(steps?.items.oneOf.map((o) => o.properties.kind.const)).toEqual(STEP_KINDS);
+    // pgtable.create is itself a choice between a stage-1 and a stage-2 table.
+    type Option = { properties?: { kind: { const: string }; stage?: { const: number } }; oneOf?: Option[] };
+    const steps = (committed.properties as Record<string, { items: { oneOf: Option[] } }>).steps;
+    const kinds = (steps?.items.oneOf ?? []).map((o) => {
+      const consts = new Set((o.oneOf ?? [o]).map((inner) => inner.properties?.kind.const));
+      expect(consts.size).toBe(1);
+      return [...consts][0];
+    });
+    expect(kinds).toEqual(STEP_KINDS);
+    const create = steps?.items.oneOf[STEP_KINDS.indexOf('pgtable.create')]?.oneOf?.map((o) => o.properties?.stage?.const);
+    expect(create).toEqual([1, 2]);
   });
 
   it('carries the hex pattern, which every hex field of the built-ins matches', () => {
@@ -43,6 +52,14 @@ describe('docs/scenario-format.md', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const printed = [...runScenario(parsed.scenario)].map((r) => `${toJsonLine(r)}\n`).join('');
     expect(printed).toBe(shown);
+  });
+
+  it('shows the last line of smmu-stage1-dma as the runner prints it', () => {
+    const shown = /\$ npm run -s scenario -- src\/scenario\/builtin\/smmu-stage1-dma\.json \| tail -1\n([^`]*)```/.exec(markdown)?.[1];
+    const scenario = builtinScenarios.find((b) => b.id === 'smmu-stage1-dma')?.scenario;
+    expect(shown && scenario).toBeTruthy();
+    const last = [...runScenario(scenario as NonNullable<typeof scenario>)].at(-1);
+    expect(`${toJsonLine(last)}\n`).toBe(shown);
   });
 
   it('has a section for every step kind', () => {

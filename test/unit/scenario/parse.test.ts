@@ -72,7 +72,8 @@ describe('parseScenario refuses', () => {
 
   it('an unknown step kind, or none', () => {
     expect(issueAt(withSteps({ kind: 'dma.read' }), 'steps[0].kind')).toBe(
-      'unknown step kind "dma.read"; expected one of "memory.write", "pgtable.create", "pgtable.map", "pgtable.unmap", "walk"',
+      'unknown step kind "dma.read"; expected one of "memory.write", "pgtable.create", "pgtable.map", "pgtable.unmap", "walk", ' +
+        '"smmu.probe", "smmu.writeRegister", "smmu.writeSte", "smmu.updateSte", "smmu.writeCd", "smmu.updateCd", "smmu.commands", "smmu.dma"',
     );
     expect(issueAt(withSteps({ table: 'dev0' }), 'steps[0].kind')).toMatch(/^is required: every step has a kind/);
   });
@@ -82,9 +83,12 @@ describe('parseScenario refuses', () => {
     const errors = errorsOf(withSteps({ ...noT0SZ, TOSZ: 16 }));
     expect(errors).toContainEqual({ path: 'steps[0].TOSZ', message: 'is not a field of a "pgtable.create" step; did you mean "T0SZ"?' });
     expect(errors).toContainEqual({ path: 'steps[0].T0SZ', message: 'is required' });
-    expect(issueAt(withSteps(CREATE, { ...MAP, prot: { read: true, exe: true } }), 'steps[1].prot.exe')).toBe(
+    expect(issueAt(withSteps(CREATE, { ...MAP, prot: { read: true, all: true } }), 'steps[1].prot.all')).toBe(
       'is not a field of prot; its fields are read, write, exec, priv',
     );
+    // A slip of a letter or two, or an abbreviation, still finds the field.
+    expect(issueAt(withSteps(CREATE, { ...MAP, prot: { read: true, exe: true } }), 'steps[1].prot.exe')).toBe('is not a field of prot; did you mean "exec"?');
+    expect(issueAt(withSteps({ ...CREATE, AFD: true }), 'steps[0].AFD')).toBe('is not a field of a "pgtable.create" step; did you mean "AFFD"?');
   });
 
   it('a table name that no earlier step created', () => {
