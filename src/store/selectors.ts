@@ -1,0 +1,52 @@
+/**
+ * Named reads of the store. Each returns a value already held in the state
+ * (or a shared constant), never a fresh object, so components re-render only
+ * when what they read changed.
+ */
+import type { EngineEvent } from '../engine/events.ts';
+import type { WalkResult, WalkStep } from '../engine/hw/pgtable/types.ts';
+import type { StepOutline } from '../worker/protocol.ts';
+import type { AppState } from './appStore.ts';
+
+const NO_EVENTS: readonly EngineEvent[] = [];
+const NO_STEPS: readonly StepOutline[] = [];
+
+export type WalkEvent = Extract<EngineEvent, { kind: 'walk.completed' }>;
+
+export const selectScenarioId = (s: AppState) => s.scenarioId;
+export const selectOutline = (s: AppState) => s.outline;
+export const selectStatus = (s: AppState) => s.status;
+export const selectIssues = (s: AppState) => s.issues;
+export const selectCursor = (s: AppState) => s.cursor;
+export const selectRevision = (s: AppState) => s.revision;
+export const selectTheme = (s: AppState) => s.theme;
+export const selectNotices = (s: AppState) => s.notices;
+export const selectLog = (s: AppState) => s.log;
+export const selectSelectedLevel = (s: AppState) => s.selectedLevel;
+
+export const selectStepCount = (s: AppState): number => s.outline?.stepCount ?? 0;
+export const selectSteps = (s: AppState): readonly StepOutline[] => s.outline?.steps ?? NO_STEPS;
+
+/** The outline of the current step; undefined at step 0. */
+export const selectCurrentStep = (s: AppState): StepOutline | undefined =>
+  s.cursor > 0 ? s.outline?.steps[s.cursor - 1] : undefined;
+
+/** The events the current step produced (empty at step 0). */
+export const selectCurrentEvents = (s: AppState): readonly EngineEvent[] =>
+  s.cursor > 0 ? (s.log[s.cursor - 1] ?? NO_EVENTS) : NO_EVENTS;
+
+export const selectCurrentWalk = (s: AppState): WalkEvent | undefined =>
+  selectCurrentEvents(s).find((e): e is WalkEvent => e.kind === 'walk.completed');
+
+/** The walk level the inspector shows: the picked one if the walk reached it, else the last level read. */
+export function inspectedStep(walk: WalkResult | undefined, selectedLevel: number | undefined): WalkStep | undefined {
+  if (!walk) return undefined;
+  const picked = walk.steps.find((step) => step.level === selectedLevel);
+  return picked ?? walk.steps[walk.steps.length - 1];
+}
+
+export const selectInspectedStep = (s: AppState): WalkStep | undefined =>
+  inspectedStep(selectCurrentWalk(s)?.result, s.selectedLevel);
+
+export const selectCanStepBack = (s: AppState): boolean => s.status === 'ready' && s.cursor > 0;
+export const selectCanStepForward = (s: AppState): boolean => s.status === 'ready' && s.cursor < selectStepCount(s);

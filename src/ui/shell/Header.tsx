@@ -1,0 +1,32 @@
+/** The app bar: title, scenario picker, theme toggle. */
+import { toggleTheme } from '../../store/appStore.ts';
+import { selectTheme } from '../../store/selectors.ts';
+import { useAppStore } from '../../store/appStore.ts';
+import { ScenarioPicker } from './ScenarioPicker.tsx';
+import type { ScenarioChoice } from './ScenarioPicker.tsx';
+
+interface Props {
+  readonly scenarios: readonly ScenarioChoice[];
+  readonly onPickScenario: (id: string) => void;
+}
+
+export function Header({ scenarios, onPickScenario }: Props) {
+  const theme = useAppStore(selectTheme);
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <svg className="brand-mark" viewBox="0 0 32 32" aria-hidden="true">
+          <rect x="2" y="3" width="28" height="7" rx="2" className="lvl-0" />
+          <rect x="6" y="13" width="24" height="7" rx="2" className="lvl-1" />
+          <rect x="10" y="23" width="20" height="7" rx="2" className="lvl-3" />
+        </svg>
+        <h1 className="brand-title">IOMMU Visualizer</h1>
+      </div>
+      <ScenarioPicker scenarios={scenarios} onPick={onPickScenario} />
+      <button type="button" className="button theme-toggle" onClick={toggleTheme} aria-label={`Switch to ${next} theme`}>
+        <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light' : 'Dark'}
+      </button>
+    </header>
+  );
+}

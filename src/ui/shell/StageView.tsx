@@ -1,0 +1,70 @@
+/**
+ * The main area: the walk diagram when the current step is a walk, what the
+ * step did otherwise, and the state of the scenario before step 1 or when it
+ * could not be loaded.
+ */
+import { selectLevel, useAppStore } from '../../store/appStore.ts';
+import {
+  selectCurrentEvents, selectCurrentWalk, selectCursor, selectInspectedStep, selectIssues, selectOutline, selectRevision, selectScenarioId, selectStatus,
+} from '../../store/selectors.ts';
+import { StepEffects } from '../effects/StepEffects.tsx';
+import { WalkDiagram } from '../walk/WalkDiagram.tsx';
+
+export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
+  const status = useAppStore(selectStatus);
+  const cursor = useAppStore(selectCursor);
+  const events = useAppStore(selectCurrentEvents);
+  const walk = useAppStore(selectCurrentWalk);
+  const inspected = useAppStore(selectInspectedStep);
+  const revision = useAppStore(selectRevision);
+  const outline = useAppStore(selectOutline);
+
+  if (status === 'invalid') return <InvalidScenario />;
+  if (status === 'idle' || (status === 'loading' && !outline)) return <p className="panel-hint">Loading the scenario…</p>;
+  if (!outline) return <p className="panel-hint">No scenario is open.</p>;
+  if (cursor === 0) {
+    return (
+      <div className="intro">
+        <h2 className="intro-title">Nothing has run yet</h2>
+        <p className="panel-hint">Memory is empty and no page table exists. The {outline.stepCount} steps of this scenario:</p>
+        <ol className="intro-steps">
+          {outline.steps.map((step, i) => (
+            <li key={i}>
+              <button type="button" onClick={() => onGoTo(i + 1)} aria-label={`Go to step ${i + 1}: ${step.label}`}>
+                <span className="chip-number">{i + 1}</span>
+                <span className="intro-step-label">{step.label}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+      </div>
+    );
+  }
+  return (
+    <div className="stage-body">
+      {walk && (
+        <WalkDiagram walk={walk.result} table={walk.table} stage={walk.stage} nestedIn={walk.stage2} replayKey={revision}
+          inspectedLevel={inspected?.level} onInspect={selectLevel} />
+      )}
+      <StepEffects events={events} />
+      {events.length === 0 && <p className="panel-hint">This step produced no events.</p>}
+    </div>
+  );
+}
+
+function InvalidScenario() {
+  const issues = useAppStore(selectIssues);
+  const id = useAppStore(selectScenarioId);
+  return (
+    <div className="effect-card effect-rejected" role="alert">
+      <h2 className="effect-title">The scenario “{id}” is not valid</h2>
+      <ul>
+        {issues.map((issue, i) => (
+          <li key={i}>
+            <code>{issue.path}</code>: {issue.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

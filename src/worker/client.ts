@@ -1,0 +1,69 @@
+/**
+ * The page side of the protocol, shared by both hosts: numbering requests,
+ * pairing responses with their requests, and turning responses into the
+ * EngineHost results.
+ */
+import { EngineHostError } from './protocol.ts';
+import type { HostRequest, HostResponse, LoadOutcome, RequestId, StepState } from './protocol.ts';
+
+type Pending = { resolve(response: HostResponse): void; reject(error: Error): void };
+
+/** Distributes over the union, so each request kind keeps its own fields. */
+export type RequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, 'id'> : never) : never;
+
+export class RequestTracker {
+  private nextId: RequestId = 1;
+  private readonly pending = new Map<RequestId, Pending>();
+
+  /** Registers a request; `send` delivers it to the engine side. */
+  issue(body: RequestBody, send: (request: HostRequest) => void): Promise<HostResponse> {
+    const id = this.nextId++;
+    const request = { ...body, id } as HostRequest;
+    return new Promise<HostResponse>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        send(request);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new EngineHostError(String(error)));
+      }
+    });
+  }
+
+  settle(response: HostResponse): void {
+    const waiting = this.pending.get(response.id);
+    if (!waiting) return; // an answer nobody waits for any more (after dispose)
+    this.pending.delete(response.id);
+    waiting.resolve(response);
+  }
+
+  failAll(message: string): void {
+    for (const waiting of this.pending.values()) waiting.reject(new EngineHostError(message));
+    this.pending.clear();
+  }
+}
+
+export function toLoadOutcome(response: HostResponse): LoadOutcome {
+  switch (response.kind) {
+    case 'loaded':
+      return { ok: true, outline: response.outline };
+    case 'invalid':
+      return { ok: false, issues: response.issues };
+    case 'failed':
+      throw new EngineHostError(response.message);
+    case 'state':
+      throw new EngineHostError(`expected an answer to 'load', got '${response.kind}'`);
+  }
+}
+
+export function toStepState(response: HostResponse): StepState {
+  switch (response.kind) {
+    case 'state':
+      return { step: response.step, log: response.log };
+    case 'failed':
+      throw new EngineHostError(response.message);
+    case 'loaded':
+    case 'invalid':
+      throw new EngineHostError(`expected an answer to 'goTo', got '${response.kind}'`);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The one message protocol between the page and the engine host. Every
+ * request carries an id and is answered by exactly one response with the same
+ * id, so a host can have several requests in flight and still pair answers.
+ * Everything here must survive structured clone (bigint does; classes and
+ * functions do not).
+ */
+import type { EngineEvent } from '../engine/events.ts';
+import type { ScenarioIssue } from '../scenario/index.ts';
+
+export type RequestId = number;
+
+export type HostRequest =
+  /** Parse, validate and convert a plain scenario object; resets the cursor to step 0. */
+  | { readonly kind: 'load'; readonly id: RequestId; readonly scenario: unknown }
+  /** The engine state after `step` steps (0 = nothing applied yet). */
+  | { readonly kind: 'goTo'; readonly id: RequestId; readonly step: number };
+
+export type HostRequestKind = HostRequest['kind'];
+
+/** What the page needs to know about a loaded scenario. */
+export interface ScenarioOutline {
+  readonly title: string;
+  readonly description?: string;
+  readonly stepCount: number;
+  /** One per step, in order: short timeline labels and the narration. */
+  readonly steps: readonly StepOutline[];
+}
+
+export interface StepOutline {
+  readonly label: string;
+  /** The scenario step kind ("walk", "map" ...), so the page can find walk steps without the engine. */
+  readonly kind: string;
+  readonly note?: string;
+}
+
+export type HostResponse =
+  | { readonly kind: 'loaded'; readonly id: RequestId; readonly outline: ScenarioOutline }
+  | { readonly kind: 'invalid'; readonly id: RequestId; readonly issues: readonly ScenarioIssue[] }
+  | {
+      readonly kind: 'state';
+      readonly id: RequestId;
+      /** The step now current (clamped into 0..stepCount). */
+      readonly step: number;
+      /** The events of each step 1..step; log[k - 1] belongs to step k. */
+      readonly log: readonly (readonly EngineEvent[])[];
+    }
+  /** The request could not be served (no scenario loaded, an engine failure). */
+  | { readonly kind: 'failed'; readonly id: RequestId; readonly message: string };
+
+export type HostResponseKind = HostResponse['kind'];
+
+export type LoadOutcome =
+  | { readonly ok: true; readonly outline: ScenarioOutline }
+  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+
+export interface StepState {
+  readonly step: number;
+  readonly log: readonly (readonly EngineEvent[])[];
+}
+
+/**
+ * The page's view of an engine host. The Web Worker host and the in-process
+ * host both implement it, so the app and the tests cannot tell them apart.
+ */
+export interface EngineHost {
+  /** Which implementation answered; shown nowhere but useful in tests and diagnostics. */
+  readonly mode: 'worker' | 'in-process';
+  load(scenario: unknown): Promise<LoadOutcome>;
+  goTo(step: number): Promise<StepState>;
+  dispose(): void;
+}
+
+/** Raised by a host when the engine side answered 'failed' or went away. */
+export class EngineHostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineHostError';
+  }
+}

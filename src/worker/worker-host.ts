@@ -1,0 +1,50 @@
+/**
+ * The engine in a Web Worker: the page only posts messages and awaits
+ * answers, so a long replay never blocks scrolling, typing or animation.
+ */
+import { RequestTracker, toLoadOutcome, toStepState } from './client.ts';
+import type { RequestBody } from './client.ts';
+import type { EngineHost, HostResponse, LoadOutcome, StepState } from './protocol.ts';
+import { InProcessHost } from './in-process-host.ts';
+
+export class WorkerHost implements EngineHost {
+  readonly mode = 'worker' as const;
+  private readonly tracker = new RequestTracker();
+
+  constructor(private readonly worker: Worker) {
+    worker.addEventListener('message', (event: MessageEvent<HostResponse>) => this.tracker.settle(event.data));
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      this.tracker.failAll(`the engine worker failed: ${event.message || 'it could not start'}`);
+    });
+    worker.addEventListener('messageerror', () => this.tracker.failAll('a message from the engine worker could not be read'));
+  }
+
+  load(scenario: unknown): Promise<LoadOutcome> {
+    return this.call({ kind: 'load', scenario }).then(toLoadOutcome);
+  }
+
+  goTo(step: number): Promise<StepState> {
+    return this.call({ kind: 'goTo', step }).then(toStepState);
+  }
+
+  dispose(): void {
+    this.tracker.failAll('the engine host was disposed');
+    this.worker.terminate();
+  }
+
+  private call(body: RequestBody): Promise<HostResponse> {
+    return this.tracker.issue(body, (request) => this.worker.postMessage(request));
+  }
+}
+
+/** The worker when the browser can run one, otherwise the engine on the page. */
+export function createEngineHost(): EngineHost {
+  if (typeof Worker === 'function') {
+    try {
+      return new WorkerHost(new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }));
+    } catch {
+      // Some embedded browsers refuse module workers; the page then runs the engine itself.
+    }
+  }
+  return new InProcessHost();
+}
