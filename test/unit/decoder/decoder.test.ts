@@ -20,8 +20,10 @@ describe('the STE/CD decoder', () => {
   });
 
   it('says why an STE is ILLEGAL, naming the field', () => {
-    const bad = editEntryField('STE', S1_STE, 'S1Fmt', 3n);
-    expect(decodeEntry('STE', bad).verdict).toMatchObject({ ok: false, event: 'C_BAD_STE', field: 'S1Fmt' });
+    const bad = editEntryField('STE', S1_STE, 'S1CDMax', 21n); // the full preset has 20-bit SubstreamIDs
+    expect(decodeEntry('STE', bad).verdict).toMatchObject({ ok: false, event: 'C_BAD_STE', field: 'S1CDMax' });
+    // The reserved S1Fmt = 0b11 is not ILLEGAL: it behaves as a linear table.
+    expect(decodeEntry('STE', editEntryField('STE', S1_STE, 'S1Fmt', 3n)).verdict.ok).toBe(true);
     expect(decodeEntry('STE', [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]).verdict).toMatchObject({ ok: false, field: 'V' });
   });
 
