@@ -1,5 +1,5 @@
 /**
- * scripts/scenario.ts as a user runs it: a child process, one JSON line per
+ * src/cli/scenario.ts as a user runs it: a child process, one JSON line per
  * step on stdout, problems on stderr with exit status 2.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUILTIN = join(ROOT, 'src/scenario/builtin');
 
 function cli(...args: string[]) {
-  const r = spawnSync('npx', ['tsx', 'scripts/scenario.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('npx', ['tsx', 'src/cli/scenario.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -14,7 +14,7 @@
  * (docs/scenario.schema.json is that output).
  */
 import { readFileSync } from 'node:fs';
-import { parseScenarioText, runScenario, scenarioJsonSchema, toJsonLine } from '../src/scenario/index.ts';
+import { parseScenarioText, runScenario, scenarioJsonSchema, toJsonLine } from '../scenario/index.ts';
 
 const USAGE = `usage: npm run -s scenario -- <file.json> [--trace] [--strict]
        npm run -s scenario -- --schema
