@@ -33,10 +33,15 @@ export type EngineCommand =
   | { readonly kind: 'smmu.writeRegister'; readonly register: RegisterName; readonly value: bigint }
   /** Write an STE field by field (unnamed fields are 0). */
   | { readonly kind: 'smmu.writeSte'; readonly sid: number; readonly fields: Partial<FieldValues> }
-  | { readonly kind: 'smmu.writeCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues> }
+  /**
+   * Write a CD field by field. By default it goes where the STE's CD table puts it; with `cdTable` (the PA of a
+   * linear CD table) it goes at cdTable + 64 * ssid whatever the STE says, since the driver writes CDs before
+   * the STE that points at them.
+   */
+  | { readonly kind: 'smmu.writeCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues>; readonly cdTable?: bigint }
   /** Change a live STE / CD the way the driver does: the hitless used-bits sequence of stores and syncs. */
   | { readonly kind: 'smmu.updateSte'; readonly sid: number; readonly fields: Partial<FieldValues> }
-  | { readonly kind: 'smmu.updateCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues> }
+  | { readonly kind: 'smmu.updateCd'; readonly sid: number; readonly ssid: number; readonly fields: Partial<FieldValues>; readonly cdTable?: bigint }
   /** Put commands in the command queue and publish CMDQ_PROD. */
   | { readonly kind: 'smmu.issueCommands'; readonly commands: readonly CommandRequest[] }
   /** A DMA transaction from a device. */

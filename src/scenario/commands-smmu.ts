@@ -74,7 +74,7 @@ export function smmuStepToCommand(step: SmmuStep): EngineCommand {
       return { kind: step.kind, sid: step.sid, fields: fieldValuesOf(step.fields) };
     case 'smmu.writeCd':
     case 'smmu.updateCd':
-      return { kind: step.kind, sid: step.sid, ssid: step.ssid, fields: fieldValuesOf(step.fields) };
+      return { kind: step.kind, sid: step.sid, ssid: step.ssid, fields: fieldValuesOf(step.fields), ...(step.cdTable !== undefined ? { cdTable: parseU64(step.cdTable, 'cdTable') } : {}) };
     case 'smmu.commands':
       return { kind: 'smmu.issueCommands', commands: commandRequestsOf(step) };
     case 'smmu.dma':

@@ -105,6 +105,9 @@ export const smmuUpdateSteStep = z.strictObject({
   note: noteField.optional(),
 });
 
+/** Linux writes a CD before the STE that points at its table, so a step may name the (linear) table itself. */
+const cdTableField = () => hexField('PA of a linear CD table: the CD is written at cdTable + 64 x ssid, whatever the STE says. Leave it out to follow the STE (S1ContextPtr).').optional();
+
 const cdSsid = () => ssidField('SubstreamID: which CD of the stream\'s CD table (0 for a stream without SubstreamIDs).');
 
 export const smmuWriteCdStep = z.strictObject({
@@ -112,6 +115,7 @@ export const smmuWriteCdStep = z.strictObject({
   sid: sidField(),
   ssid: cdSsid(),
   fields: cdFieldsSchema,
+  cdTable: cdTableField(),
   note: noteField.optional(),
 });
 
@@ -120,6 +124,7 @@ export const smmuUpdateCdStep = z.strictObject({
   sid: sidField(),
   ssid: cdSsid(),
   fields: cdFieldsSchema,
+  cdTable: cdTableField(),
   note: noteField.optional(),
 });
 

@@ -38,13 +38,13 @@ export function handleSmmu(s: EngineState, c: SmmuCommand): EngineEvent[] {
       return [{ kind: 'smmu.steWritten', sid: c.sid, ...r }];
     }
     case 'smmu.writeCd': {
-      const r = writeCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields);
+      const r = writeCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields, c.cdTable);
       return [{ kind: 'smmu.cdWritten', sid: c.sid, ssid: c.ssid, ...r }];
     }
     case 'smmu.updateSte':
       return [{ kind: 'smmu.steUpdated', sid: c.sid, update: updateSte(smmuOf(s), s.allocator, c.sid, c.fields) }];
     case 'smmu.updateCd':
-      return [{ kind: 'smmu.cdUpdated', sid: c.sid, ssid: c.ssid, update: updateCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields) }];
+      return [{ kind: 'smmu.cdUpdated', sid: c.sid, ssid: c.ssid, update: updateCd(smmuOf(s), s.allocator, c.sid, c.ssid, c.fields, c.cdTable) }];
     case 'smmu.issueCommands': {
       const r = issueCommands(smmuOf(s), c.commands);
       return [{ kind: 'smmu.commandsIssued', ...r }];

@@ -52,7 +52,12 @@ export function writeSte(smmu: Smmu, alloc: TableAllocator, sid: number, fields:
  * enabled its address is an IPA, which the driver (a guest, for nesting)
  * reaches through stage 2 — the writer translates it the same way.
  */
-export function cdAddressFor(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, writes: MemoryWrite[]): { ipa: bigint; pa: bigint } {
+export function cdAddressFor(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, writes: MemoryWrite[], cdTable?: bigint): { ipa: bigint; pa: bigint } {
+  if (cdTable !== undefined) {
+    if ((cdTable & 0x3fn) !== 0n) throw new EngineError(`cdTable 0x${cdTable.toString(16)} must be 64-byte aligned`, 'cdTable');
+    const pa = cdTable + BigInt(ssid * CD_BYTES);
+    return { ipa: pa, pa };
+  }
   const steWords = readQwords(smmu.mem, steAddressFor(smmu, alloc, sid, writes), 8) ?? [];
   const d = decodeSte(steWords, smmu.features);
   if (d.kind !== 'translate' || !d.s1) throw new EngineError(`STE ${sid} does not enable stage 1, so it has no CD table`, 'sid');
@@ -82,10 +87,10 @@ export function cdAddressFor(smmu: Smmu, alloc: TableAllocator, sid: number, ssi
   return { ipa, pa: toPa(ipa) };
 }
 
-export function writeCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>) {
+export function writeCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>, cdTable?: bigint) {
   const writes: MemoryWrite[] = [];
   const words = encodeFields(fields, CD_FIELDS, 8);
-  const { ipa, pa } = cdAddressFor(smmu, alloc, sid, ssid, writes);
+  const { ipa, pa } = cdAddressFor(smmu, alloc, sid, ssid, writes, cdTable);
   storeQwords(smmu.mem, pa, words, `CD ${ssid} of stream ${sid}`, writes);
   return { ipa, address: pa, words, writes };
 }

@@ -55,10 +55,10 @@ export function updateSte(smmu: Smmu, alloc: TableAllocator, sid: number, fields
   return { address, before, after: readQwords(smmu.mem, address, 8) ?? target, plan, executed, setupWrites };
 }
 
-export function updateCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>): EntryUpdate {
+export function updateCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>, cdTable?: bigint): EntryUpdate {
   const target = encodeFields(fields, CD_FIELDS, 8);
   const setupWrites: MemoryWrite[] = [];
-  const { pa: address } = cdAddressFor(smmu, alloc, sid, ssid, setupWrites);
+  const { pa: address } = cdAddressFor(smmu, alloc, sid, ssid, setupWrites, cdTable);
   const before = readQwords(smmu.mem, address, 8) ?? new Array<bigint>(8).fill(0n);
   const plan = planCdUpdate(before, target);
   const executed = execute(smmu, address, plan, [{ op: 'CMD_CFGI_CD', fields: { StreamID: BigInt(sid), SubstreamID: BigInt(ssid), Leaf: 1n } }, { op: 'CMD_SYNC' }]);
