@@ -9,6 +9,7 @@ import { PhysicalMemory } from './hw/memory/physical-memory.ts';
 import { TableAllocator, type TableAllocatorState } from './hw/memory/table-allocator.ts';
 import type { Stage1Regime } from './hw/pgtable/regime.ts';
 import type { Stage2Config } from './hw/pgtable/stage2.ts';
+import type { WalkTables } from './hw/pgtable/tables.ts';
 import type { Stage1Config } from './hw/pgtable/types.ts';
 import type { Smmu } from './hw/smmu/smmu.ts';
 import { addStage1, addStage2, handlePgtable } from './handlers/pgtable.ts';
@@ -79,6 +80,12 @@ export class Engine {
   regime(name: string): Stage1Regime | undefined {
     const t = this.s.tables.get(name);
     return t?.stage === 1 ? t.regime : undefined;
+  }
+
+  /** The compiled stage-2 tables of a stage-2 page table, for nested walks on the hot path (benchmarks). */
+  stage2Tables(name: string): WalkTables | undefined {
+    const t = this.s.tables.get(name);
+    return t?.stage === 2 ? t.tables : undefined;
   }
 
   snapshot(): EngineSnapshot {

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ACCESS_READ, newWalkOut, walkStage1 } from '../../../src/engine/index.ts';
+import { buildNested, buildStage1, lowbias32, N, pageIndex } from '../../../src/bench/workloads.ts';
+
+// The expected addresses are the workload file's formulas, computed here with BigInt, not by the engine.
+const IOVA = (i: number) => 0x40_0000_0000n + BigInt((BigInt(i) * 2654435761n) % (1n << 24n)) * 4096n;
+const OA = (i: number) => 0x80_0000_0000n + BigInt(i) * 4096n;
+
+describe('benchmark workloads (shared/bench/WORKLOADS.md)', () => {
+  it('p_i matches the definition and is distinct for i < 2^16', () => {
+    const seen = new Set<number>();
+    for (let i = 0; i < N; i++) {
+      const p = pageIndex(i);
+      if (i % 997 === 0) expect(BigInt(p)).toBe((BigInt(i) * 2654435761n) % (1n << 24n));
+      seen.add(p);
+    }
+    expect(seen.size).toBe(N);
+  });
+
+  it('W1 walks each sampled query to OA_k + off with four descriptor reads', () => {
+    const w = buildStage1();
+    const out = newWalkOut();
+    for (let j = 0; j < 4096; j += 7) {
+      const k = lowbias32(j) & (N - 1);
+      const off = (j & 0x3ff) << 2;
+      const address = IOVA(k) + BigInt(off);
+      expect(w.iovaHi[k]).toBe(Number(IOVA(k) >> 32n));
+      const ok = walkStage1(w.mem, w.regime, Number(address >> 32n), Number(address & 0xffff_ffffn), ACCESS_READ, out, null, null);
+      expect(ok).toBe(true);
+      expect((BigInt(out.hi) << 32n) | BigInt(out.lo >>> 0)).toBe(OA(k) + BigInt(off));
+      expect(out.reads).toBe(4);
+    }
+  }, 30_000);
+
+  it('W2 walks each sampled query to OA_k + off + 2^40 with 24 descriptor reads', () => {
+    const w = buildNested();
+    const out = newWalkOut();
+    for (let j = 0; j < 2048; j += 11) {
+      const k = lowbias32(j) & (N - 1);
+      const off = (j & 0x3ff) << 2;
+      const address = IOVA(k) + BigInt(off);
+      const ok = walkStage1(w.mem, w.regime, Number(address >> 32n), Number(address & 0xffff_ffffn), ACCESS_READ, out, null, w.s2);
+      expect(ok).toBe(true);
+      expect((BigInt(out.hi) << 32n) | BigInt(out.lo >>> 0)).toBe(OA(k) + BigInt(off) + (1n << 40n));
+      expect(out.reads).toBe(24);
+    }
+  }, 60_000);
+});
