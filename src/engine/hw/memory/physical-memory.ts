@@ -27,14 +27,18 @@ export class PhysicalMemory {
   private top: Int32Array;
   /** Per region: frame (PA[31:12]) -> slot, or -1. */
   private leaves: Int32Array[];
-  /** Every frame's 32-bit words, slot after slot. */
-  private words: Uint32Array;
+  /**
+   * Every frame's 32-bit words, slot after slot. Int32Array, not Uint32Array:
+   * the walk only does bit operations on them, and V8 keeps int32 values in
+   * integer registers where uint32 values above 2^31 become doubles.
+   */
+  private words: Int32Array;
   private frameCount: number;
 
   constructor() {
     this.top = new Int32Array(REGIONS).fill(-1);
     this.leaves = [];
-    this.words = new Uint32Array(FRAME_WORDS * 64);
+    this.words = new Int32Array(FRAME_WORDS * 64);
     this.frameCount = 0;
   }
 
@@ -54,7 +58,7 @@ export class PhysicalMemory {
     return (this.leaves[leafIndex] as Int32Array)[lo >>> FRAME_SHIFT] as number;
   }
 
-  /** The 32-bit word at index `wordIndex` of the flat store (slot * 1024 + offset / 4). */
+  /** The 32-bit word at index `wordIndex` of the flat store (slot * 1024 + offset / 4), as a signed int32. */
   word(wordIndex: number): number {
     return this.words[wordIndex] as number;
   }
@@ -64,8 +68,8 @@ export class PhysicalMemory {
     const slot = this.slotOf(hi, lo);
     if (slot < 0) return false;
     const w = slot * FRAME_WORDS + ((lo & 0xff8) >>> 2);
-    out.lo = this.words[w] as number;
-    out.hi = this.words[w + 1] as number;
+    out.lo = (this.words[w] as number) >>> 0;
+    out.hi = (this.words[w + 1] as number) >>> 0;
     return true;
   }
 
@@ -77,7 +81,7 @@ export class PhysicalMemory {
     const slot = this.slotOf(hi, lo);
     if (slot < 0) return undefined;
     const w = slot * FRAME_WORDS + ((lo & 0xfff) >>> 2);
-    return (BigInt(this.words[w + 1] as number) << 32n) | BigInt(this.words[w] as number);
+    return (BigInt((this.words[w + 1] as number) >>> 0) << 32n) | BigInt((this.words[w] as number) >>> 0);
   }
 
   read(pa: bigint, size: 1 | 2 | 4 | 8): bigint | undefined {
@@ -141,7 +145,7 @@ export class PhysicalMemory {
   private storeByte(slot: number, offset: number, byte: number): void {
     const i = slot * FRAME_WORDS + (offset >>> 2);
     const shift = (offset & 3) * 8;
-    this.words[i] = (((this.words[i] as number) & ~(0xff << shift)) | (byte << shift)) >>> 0;
+    this.words[i] = ((this.words[i] as number) & ~(0xff << shift)) | (byte << shift);
   }
 
   private ensureFrame(hi: number, lo: number): number {
@@ -166,7 +170,7 @@ export class PhysicalMemory {
     if (wordsNeeded <= this.words.length) return;
     let length = this.words.length;
     while (length < wordsNeeded) length *= 2;
-    const bigger = new Uint32Array(length);
+    const bigger = new Int32Array(length);
     bigger.set(this.words);
     this.words = bigger;
   }

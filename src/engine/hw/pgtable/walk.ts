@@ -23,7 +23,11 @@ export const ACCESS_WRITE = 1;
 export const ACCESS_EXEC = 2;
 export const ACCESS_UNPRIVILEGED = 4;
 
-/** Reused result record: the hot path writes into it instead of allocating. */
+/**
+ * Reused result record: the hot path writes into it instead of allocating.
+ * Address halves are 32-bit patterns that may be negative int32 values;
+ * convert with `>>> 0` (or fromHalves) before arithmetic.
+ */
 export interface WalkOut {
   /** Output address halves when fault = None. */
   hi: number;
@@ -129,7 +133,7 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     const shift = g.granuleShift + (3 - level) * g.stride;
     const nbits = level === g.startLevel ? t.startBits : g.stride;
     const index = indexAt(vaHi, vaLo, shift, nbits);
-    const descLo32 = (tableLo + index * 8) >>> 0; // tables are aligned to their size: no carry into hi
+    const descLo32 = (tableLo + index * 8) | 0; // tables are aligned to their size: no carry into hi; int32 keeps V8 on integers
     let readHi = tableHi;
     let readLo = descLo32;
     let sub: TraceSink | null = null;
@@ -161,7 +165,7 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     // Output or next-table address: bits [47:granule shift], plus OA[51:48] in bits [15:12] with a 64KB granule.
     let oaHi = dHi & 0xffff;
     if (g.granule === 65536) oaHi |= ((dLo >>> 12) & 0xf) << 16;
-    const oaLo = (dLo & ~granuleMask) >>> 0;
+    const oaLo = dLo & ~granuleMask;
 
     if ((dLo & 2) !== 0 && level < 3) {
       if (beyond(oaHi, oaLo, t.oaBits)) return fail(out, FaultCode.AddressSize, Reason.TableBeyondIps, level);
@@ -180,7 +184,7 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
     if (level < 3 && !blockAllowed(g, level)) return fail(out, FaultCode.Translation, Reason.BlockNotAllowed, level);
 
     const offsetMask = shift >= 32 ? 0xffff_ffff : (1 << shift) - 1;
-    const outLo = ((oaLo & ~offsetMask) | (vaLo & offsetMask)) >>> 0;
+    const outLo = (oaLo & ~offsetMask) | (vaLo & offsetMask);
     if (beyond(oaHi, outLo, t.oaBits)) return fail(out, FaultCode.AddressSize, Reason.OutputBeyondIps, level);
     // The access flag is checked before permissions: an access flag fault has priority.
     if (((dLo >>> 10) & 1) === 0 && !t.affd) return fail(out, FaultCode.AccessFlag, Reason.AccessFlag, level);
