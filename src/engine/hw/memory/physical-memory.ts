@@ -9,10 +9,11 @@
  *
  * Layout (why not a Map of pages): the walk reads four to twenty-four
  * descriptors per translation, so a lookup must be a few typed-array loads.
- * A PA splits into hi = PA[51:32] and lo = PA[31:0]. `top[hi]` names a leaf
- * directory for that 4GB region; `leaf[lo >>> 12]` names the frame's slot in
- * one flat word store, where the frame's 1024 32-bit words begin at
- * slot * 1024. All of it is Int32Array/Uint32Array: no allocation per read.
+ * A PA splits into hi = PA[51:32] and lo = PA[31:0]. `top[hi]` numbers the
+ * 4GB region; `frames[region << 20 | lo >>> 12]` is the frame's slot in one
+ * flat word store, where its 1024 32-bit words begin at slot * 1024. Both
+ * directories are single Int32Arrays (a region adds 4MB), so a lookup is
+ * three typed-array loads and allocates nothing.
  */
 
 const FRAME_SHIFT = 12;
@@ -23,21 +24,27 @@ export const PA_BITS = 52;
 const TWO_32 = 0x1_0000_0000;
 
 export class PhysicalMemory {
-  /** Region (PA[51:32]) -> index into `leaves`, or -1. */
-  private top: Int32Array;
-  /** Per region: frame (PA[31:12]) -> slot, or -1. */
-  private leaves: Int32Array[];
+  /**
+   * Region (PA[51:32]) -> region number, or -1. Public for the walk only,
+   * which reads these three arrays into locals once per walk (a walk never
+   * writes memory); nothing outside this class may write them.
+   */
+  top: Int32Array;
+  /** (region number << 20 | PA[31:12]) -> slot, or -1. */
+  frameSlots: Int32Array;
+  private regionCount: number;
   /**
    * Every frame's 32-bit words, slot after slot. Int32Array, not Uint32Array:
    * the walk only does bit operations on them, and V8 keeps int32 values in
    * integer registers where uint32 values above 2^31 become doubles.
    */
-  private words: Int32Array;
+  words: Int32Array;
   private frameCount: number;
 
   constructor() {
     this.top = new Int32Array(REGIONS).fill(-1);
-    this.leaves = [];
+    this.frameSlots = new Int32Array(0);
+    this.regionCount = 0;
     this.words = new Int32Array(FRAME_WORDS * 64);
     this.frameCount = 0;
   }
@@ -53,9 +60,9 @@ export class PhysicalMemory {
    */
   slotOf(hi: number, lo: number): number {
     if (hi >>> 0 >= REGIONS) return -1;
-    const leafIndex = this.top[hi] as number;
-    if (leafIndex < 0) return -1;
-    return (this.leaves[leafIndex] as Int32Array)[lo >>> FRAME_SHIFT] as number;
+    const region = this.top[hi] as number;
+    if (region < 0) return -1;
+    return this.frameSlots[(region << 20) | (lo >>> FRAME_SHIFT)] as number;
   }
 
   /** The 32-bit word at index `wordIndex` of the flat store (slot * 1024 + offset / 4), as a signed int32. */
@@ -120,7 +127,8 @@ export class PhysicalMemory {
   clone(): PhysicalMemory {
     const copy = Object.create(PhysicalMemory.prototype) as PhysicalMemory;
     copy.top = this.top.slice();
-    copy.leaves = this.leaves.map((leaf) => leaf.slice());
+    copy.frameSlots = this.frameSlots.slice();
+    copy.regionCount = this.regionCount;
     copy.words = this.words.slice(0, Math.max(FRAME_WORDS, this.frameCount * FRAME_WORDS));
     copy.frameCount = this.frameCount;
     return copy;
@@ -149,19 +157,20 @@ export class PhysicalMemory {
   }
 
   private ensureFrame(hi: number, lo: number): number {
-    let leafIndex = this.top[hi] as number;
-    if (leafIndex < 0) {
-      leafIndex = this.leaves.length;
-      this.leaves.push(new Int32Array(FRAMES_PER_REGION).fill(-1));
-      this.top[hi] = leafIndex;
+    let region = this.top[hi] as number;
+    if (region < 0) {
+      region = this.regionCount++;
+      const bigger = new Int32Array(this.regionCount * FRAMES_PER_REGION).fill(-1);
+      bigger.set(this.frameSlots);
+      this.frameSlots = bigger;
+      this.top[hi] = region;
     }
-    const leaf = this.leaves[leafIndex] as Int32Array;
-    const frame = lo >>> FRAME_SHIFT;
-    let slot = leaf[frame] as number;
+    const index = (region << 20) | (lo >>> FRAME_SHIFT);
+    let slot = this.frameSlots[index] as number;
     if (slot < 0) {
       slot = this.frameCount++;
       this.growTo(this.frameCount * FRAME_WORDS);
-      leaf[frame] = slot;
+      this.frameSlots[index] = slot;
     }
     return slot;
   }

@@ -128,6 +128,10 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
   let noUnpriv = 0;
   let uxnTable = 0;
   let pxnTable = 0;
+  // A walk never writes memory, so its directories can be read once (nested stage-2 walks only read too).
+  const top = mem.top;
+  const frameSlots = mem.frameSlots;
+  const words = mem.words;
 
   for (let level = g.startLevel; level <= 3; level++) {
     const shift = g.granuleShift + (3 - level) * g.stride;
@@ -149,7 +153,8 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
       out.reads += s2Scratch.reads;
     }
     out.reads++;
-    const slot = mem.slotOf(readHi, readLo);
+    const region = readHi >>> 0 < 0x10_0000 ? (top[readHi] as number) : -1;
+    const slot = region < 0 ? -1 : (frameSlots[(region << 20) | (readLo >>> 12)] as number);
     if (slot < 0) {
       out.faultHi = readHi;
       out.faultLo = readLo;
@@ -157,8 +162,8 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
       return fail(out, FaultCode.ExternalAbort, Reason.WalkEabt, level);
     }
     const w = slot * 1024 + ((readLo & 0xfff) >>> 2);
-    const dLo = mem.word(w);
-    const dHi = mem.word(w + 1);
+    const dLo = words[w] as number;
+    const dHi = words[w + 1] as number;
     if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch, t.stage);
 
     if ((dLo & 1) === 0) return fail(out, FaultCode.Translation, Reason.Invalid, level);
