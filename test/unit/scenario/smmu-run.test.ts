@@ -30,9 +30,10 @@ describe('SMMU result lines', () => {
       { kind: 'smmu.writeSte', sid: 0x105, fields: { V: 1, Config: 5, S1CDMax: 21 } },
       { kind: 'smmu.dma', sid: 0x105, address: '0x1000', access: 'write' },
     ]);
-    // SID 0x105: L1 index 1 (SPLIT = 8), STE 5 of a fresh L2 table. 8 STE qwords + 1 L1 descriptor.
+    // SID 0x105: L1 index 1 (SPLIT = 8), STE 5 of a fresh L2 table. 8 STE qwords + 1 L1 descriptor
+    // + 1 write standing for the 256 abort STEs the new L2 table is filled with.
     // V | Config 0b101 << 1 = 0xb; S1CDMax = 21 in bits [63:59] = 0xa8 << 56.
-    expect(results[1]).toMatchObject({ kind: 'smmu.writeSte', sid: 0x105, writes: 9, words: ['0xa80000000000000b', '0x0', '0x0', '0x0', '0x0', '0x0', '0x0', '0x0'] });
+    expect(results[1]).toMatchObject({ kind: 'smmu.writeSte', sid: 0x105, writes: 10, words: ['0xa80000000000000b', '0x0', '0x0', '0x0', '0x0', '0x0', '0x0', '0x0'] });
     // S1CDMax = 21 asks for more SubstreamID bits than the full preset's SSIDSIZE = 20: the STE is ILLEGAL.
     expect(results[2]).toMatchObject({
       kind: 'smmu.dma',

@@ -13,7 +13,7 @@ import { CD_BYTES, CD_FIELDS, L1CD_FIELDS } from '../../hw/smmu/cd-fields.ts';
 import { encodeFields, getField, type FieldValues } from '../../hw/smmu/fields.ts';
 import type { Smmu } from '../../hw/smmu/smmu.ts';
 import { decodeSte } from '../../hw/smmu/ste.ts';
-import { L1STD_FIELDS, STE_BYTES, STE_FIELDS } from '../../hw/smmu/ste-fields.ts';
+import { L1STD_FIELDS, STE_BYTES, STE_CONFIG, STE_FIELDS } from '../../hw/smmu/ste-fields.ts';
 import { readQwords } from '../../hw/smmu/stream-table.ts';
 import { EngineError } from '../../util/assert.ts';
 import { storeQwords } from './cmdq.ts';
@@ -32,9 +32,16 @@ export function steAddressFor(smmu: Smmu, alloc: TableAllocator, sid: number, wr
   const l1 = t.base + BigInt(Math.floor(sid / 2 ** t.split) * 8);
   let desc = smmu.mem.read64(l1) ?? 0n;
   if (getField([desc], SPAN) === 0n) {
-    const l2 = alloc.alloc(BigInt(2 ** t.split * STE_BYTES));
+    const count = 2 ** t.split;
+    const l2 = alloc.alloc(BigInt(count * STE_BYTES));
+    // arm_smmu_init_initial_stes: every STE of a new L2 table starts as an abort STE (V = 1, Config = abort),
+    // so the other StreamIDs it covers are terminated quietly rather than reported as C_BAD_STE.
+    const abort = encodeFields({ V: 1n, Config: BigInt(STE_CONFIG.abort) }, STE_FIELDS, 1)[0] as bigint;
+    const first = sid - (sid % count);
+    storeQwords(smmu.mem, l2, [abort], `STEs ${first}..${first + count - 1} of the new L2 table initialised to abort (one write shown of ${count})`, writes);
+    for (let i = 1; i < count; i++) smmu.mem.write64(l2 + BigInt(i * STE_BYTES), abort);
     desc = encodeFields({ Span: BigInt(t.split + 1), L2Ptr: l2 }, L1STD_FIELDS, 1)[0] as bigint;
-    storeQwords(smmu.mem, l1, [desc], `L1 stream table descriptor -> new L2 table for StreamIDs ${sid - (sid % 2 ** t.split)}..`, writes);
+    storeQwords(smmu.mem, l1, [desc], `L1 stream table descriptor -> new L2 table for StreamIDs ${first}..${first + count - 1}`, writes);
   }
   return getField([desc], STD_L2PTR) + BigInt((sid % 2 ** t.split) * STE_BYTES);
 }
