@@ -9,6 +9,8 @@ import type { FieldValues } from './hw/smmu/fields.ts';
 import type { RegisterName } from './hw/smmu/registers.ts';
 import type { CommandRequest } from './os/arm-smmu-v3/cmdq.ts';
 import type { ProbeOptions } from './os/arm-smmu-v3/probe.ts';
+import type { InflightDma, LinuxCall } from './os/core/call-types.ts';
+import type { DefaultDomainType, PciDeviceSpec } from './os/core/types.ts';
 
 export type Prot = { readonly read: boolean; readonly write: boolean; readonly exec: boolean; readonly priv: boolean };
 
@@ -45,6 +47,23 @@ export type EngineCommand =
   /** Put commands in the command queue and publish CMDQ_PROD. */
   | { readonly kind: 'smmu.issueCommands'; readonly commands: readonly CommandRequest[] }
   /** A DMA transaction from a device. */
-  | { readonly kind: 'smmu.dma'; readonly sid: number; readonly ssid?: number; readonly address: bigint; readonly access: Access };
+  | { readonly kind: 'smmu.dma'; readonly sid: number; readonly ssid?: number; readonly address: bigint; readonly access: Access }
+  /**
+   * Boot Linux on the SMMU (probing the SMMU first unless an smmu.probe step did): probe the PCI devices, form
+   * their iommu groups, give each group its default domain (iommu.passthrough / iommu.strict: defaultDomainType,
+   * DMA unless said), attach it, and bind the drivers named.
+   */
+  | { readonly kind: 'linux.boot'; readonly devices: readonly PciDeviceSpec[]; readonly defaultDomainType?: DefaultDomainType; readonly smmu?: LinuxSmmuSetup }
+  /** One kernel call by its Linux name, e.g. { call: 'iommu_attach_group', args: { domain: 'U', group: 'nvme' } }; optional DMA during it. */
+  | ({ readonly kind: 'linux.call'; readonly inflight?: readonly InflightDma[] } & LinuxCall)
+  /** A DMA from a device, by name: the SMMU sees the StreamID its requests carry. */
+  | { readonly kind: 'linux.dma'; readonly device: string; readonly iova: bigint; readonly access: Access; readonly pasid?: number };
+
+/** The SMMU linux.boot probes when none was probed: preset 'full' with a 2-level stream table unless said. */
+export interface LinuxSmmuSetup {
+  readonly preset: FeaturePreset;
+  readonly features?: Partial<SmmuFeatures>;
+  readonly streamTable?: 'linear' | '2-level';
+}
 
 export type EngineCommandKind = EngineCommand['kind'];

@@ -13,7 +13,10 @@ import type { WalkTables } from './hw/pgtable/tables.ts';
 import type { Stage1Config } from './hw/pgtable/types.ts';
 import type { Smmu } from './hw/smmu/smmu.ts';
 import { addStage1, addStage2, handlePgtable } from './handlers/pgtable.ts';
+import { handleLinux } from './handlers/linux.ts';
 import { handleSmmu } from './handlers/smmu.ts';
+import { cloneLinuxState } from './os/core/state.ts';
+import type { LinuxState } from './os/core/types.ts';
 import type { EngineState } from './state.ts';
 import { assertNever, EngineError } from './util/assert.ts';
 
@@ -30,6 +33,7 @@ export interface EngineSnapshot {
   readonly allocator: TableAllocatorState;
   readonly tables: readonly (readonly [string, { stage: 1; config: Stage1Config } | { stage: 2; config: Stage2Config }])[];
   readonly smmu?: Smmu;
+  readonly linux?: LinuxState;
 }
 
 export class Engine {
@@ -67,6 +71,11 @@ export class Engine {
     return this.s.smmu;
   }
 
+  /** The Linux IOMMU core's state, once booted: for the topology view (os/core/view.ts). */
+  get linux(): LinuxState | undefined {
+    return this.s.linux;
+  }
+
   readMemory64(address: bigint): bigint | undefined {
     return this.s.mem.read64(address);
   }
@@ -95,13 +104,14 @@ export class Engine {
       allocator: this.s.allocator.cloneState(),
       tables: [...this.s.tables].map(([name, t]) => [name, t.stage === 1 ? { stage: 1, config: t.config } : { stage: 2, config: t.config }] as const),
       ...(this.s.smmu ? { smmu: this.s.smmu.clone(memory) } : {}),
+      ...(this.s.linux ? { linux: cloneLinuxState(this.s.linux) } : {}),
     };
   }
 
   static fromSnapshot(snap: EngineSnapshot): Engine {
     const mem = snap.memory.clone();
     const allocator = new TableAllocator(mem, { ...snap.allocator, free: [...snap.allocator.free] });
-    const state: EngineState = { mem, allocator, tables: new Map(), smmu: snap.smmu?.clone(mem) };
+    const state: EngineState = { mem, allocator, tables: new Map(), smmu: snap.smmu?.clone(mem), ...(snap.linux ? { linux: cloneLinuxState(snap.linux) } : {}) };
     for (const [name, t] of snap.tables) {
       if (t.stage === 1) addStage1(state, name, t.config);
       else addStage2(state, name, t.config);
@@ -130,6 +140,10 @@ export class Engine {
       case 'smmu.issueCommands':
       case 'smmu.dma':
         return handleSmmu(this.s, c);
+      case 'linux.boot':
+      case 'linux.call':
+      case 'linux.dma':
+        return handleLinux(this.s, c);
       default:
         return assertNever(c, 'engine command');
     }

@@ -11,6 +11,11 @@ import type { RegisterName } from './hw/smmu/registers.ts';
 import type { ConsumedCommand } from './hw/smmu/smmu.ts';
 import type { ProbeResult } from './os/arm-smmu-v3/probe.ts';
 import type { EntryUpdate } from './os/arm-smmu-v3/update-entry.ts';
+import type { BootRecord } from './os/core/boot.ts';
+import type { LinuxCall } from './os/core/call-types.ts';
+import type { DmaLanding } from './os/core/device-dma.ts';
+import type { Checkpoint, GroupState, InflightResult, LinuxFinding, LinuxHwWrite } from './os/core/record-types.ts';
+import type { Errno } from './os/core/types.ts';
 
 /** One store the engine made on behalf of a command (a "hardware write" the UI can show). */
 export interface MemoryWrite {
@@ -59,6 +64,35 @@ export type EngineEvent =
   | { readonly kind: 'smmu.cdUpdated'; readonly sid: number; readonly ssid: number; readonly update: EntryUpdate }
   | { readonly kind: 'smmu.commandsIssued'; readonly writes: readonly MemoryWrite[]; readonly prod: { readonly old: bigint; readonly value: bigint }; readonly consumed: readonly ConsumedCommand[] }
   | { readonly kind: 'smmu.dma'; readonly outcome: DmaOutcome }
+  /** Linux booted: the SMMU probe (if linux.boot made it), each device's probe and group, the default domains and what the driver wrote. */
+  | {
+      readonly kind: 'linux.booted';
+      readonly smmu?: { readonly features: SmmuFeatures; readonly result: ProbeResult };
+      readonly boot: BootRecord;
+      readonly groups: readonly GroupState[];
+      readonly hw: readonly LinuxHwWrite[];
+      readonly checkpoints: readonly Checkpoint[];
+      readonly warnings: readonly string[];
+    }
+  /** A kernel call returned: its value, the groups after it, every hardware write, the switch's checkpoints and in-flight DMA. */
+  | {
+      readonly kind: 'linux.called';
+      readonly call: LinuxCall;
+      readonly ret: 0 | Errno;
+      /** As the kernel would print it: "0", "-EBUSY", "0x1000". */
+      readonly returned: string;
+      readonly value?: bigint;
+      /** WARN_ONs and kernel messages. */
+      readonly warnings: readonly string[];
+      readonly groups: readonly GroupState[];
+      readonly hw: readonly LinuxHwWrite[];
+      readonly checkpoints: readonly Checkpoint[];
+      readonly inflight: readonly InflightResult[];
+    }
+  /** A DMA from a device by name, judged against its group's domain. */
+  | { readonly kind: 'linux.dma'; readonly device: string; readonly sid: number; readonly group: number | null; readonly domain: string | null; readonly outcome: DmaOutcome; readonly landed: DmaLanding; readonly why: string }
+  /** Something the engine caught: a broken transition invariant, an isolation breach, a caller bug. */
+  | { readonly kind: 'linux.finding'; readonly finding: LinuxFinding }
   /** A command the engine refused; nothing changed. */
   | { readonly kind: 'command.rejected'; readonly command: string; readonly message: string; readonly field?: string };
 

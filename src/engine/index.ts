@@ -21,3 +21,11 @@ export type { DmaOutcome, DmaTrace, DmaTransaction } from './hw/smmu/dma-types.t
 export type { EventRecord, EventName } from './hw/smmu/event-record.ts';
 export type { FieldSpec } from './hw/smmu/fields.ts';
 export { streamTableView, eventQueueView, commandQueueView, registersView, configCacheView, iotlbView, type StreamTableView, type SteRow, type QueueEntryView, type CachedEntryView, type TlbRowView } from './views/smmu-view.ts';
+export type { LinuxSmmuSetup } from './commands.ts';
+export type { LinuxCall, LinuxCallName, InflightDma, GroupRef } from './os/core/call-types.ts';
+export type { Checkpoint, CheckpointDevice, GroupState, InflightResult, Landing, LinuxFinding, FindingRule, LinuxHwWrite } from './os/core/record-types.ts';
+export type { Errno, Ret, LinuxState, PciDeviceSpec, PciDeviceType, DefaultDomainType, IommuGroup, IommuDomain, PciDevice } from './os/core/types.ts';
+export type { BootRecord, ProbeRecord } from './os/core/boot.ts';
+export { IOMMU_DOMAIN, typeString as domainTypeString, type DomainTypeName } from './os/core/domain-type.ts';
+export { LINUX_CALLS } from './os/core/validate.ts';
+export { linuxTopologyView, type LinuxTopologyView, type DeviceView, type DomainView } from './os/core/view.ts';

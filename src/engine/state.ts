@@ -7,6 +7,7 @@ import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { WalkTables } from './hw/pgtable/tables.ts';
 import type { Stage1Config } from './hw/pgtable/types.ts';
 import type { Smmu } from './hw/smmu/smmu.ts';
+import type { LinuxState } from './os/core/types.ts';
 
 export type PgtableEntry =
   | { readonly stage: 1; readonly config: Stage1Config; readonly regime: Stage1Regime; readonly pgtable: IoPgtable }
@@ -17,4 +18,6 @@ export interface EngineState {
   readonly allocator: TableAllocator;
   readonly tables: Map<string, PgtableEntry>;
   smmu: Smmu | undefined;
+  /** The Linux IOMMU core, once linux.boot ran. */
+  linux?: LinuxState;
 }

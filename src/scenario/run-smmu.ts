@@ -189,7 +189,7 @@ function updateLine(sid: number, ssid: number | undefined, u: EntryUpdate, optio
   };
 }
 
-type SmmuEvent = Exclude<EngineEvent, { kind: 'memory.written' | 'pgtable.mapped' | 'pgtable.unmapped' | 'walk.completed' | 'command.rejected' }>;
+type SmmuEvent = Exclude<EngineEvent, { kind: 'memory.written' | 'pgtable.mapped' | 'pgtable.unmapped' | 'walk.completed' | 'command.rejected' | `linux.${string}` }>;
 
 /** The result line of an SMMU event (or a stage-2 pgtable.created) for the step `scenarioStep` at `step`. */
 export function smmuEventResult(step: number, scenarioStep: ScenarioStep, event: SmmuEvent, options: SmmuRunOptions): SmmuStepResult {

@@ -165,6 +165,12 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
       case 'smmu.commandsIssued':
       case 'smmu.dma':
         return smmuEventResult(index, step, event, options);
+      case 'linux.booted':
+      case 'linux.called':
+      case 'linux.dma':
+      case 'linux.finding':
+        // No v1 step kind issues Linux IOMMU core commands yet; the line names the event so nothing is silently dropped.
+        return { step: index, kind: step.kind, error: `unexpected ${event.kind} event: no v1 step issues Linux IOMMU core commands` };
       case 'command.rejected':
         break; // handled above
       default:

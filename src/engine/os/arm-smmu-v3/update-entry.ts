@@ -30,37 +30,53 @@ export interface EntryUpdate {
   readonly setupWrites: readonly MemoryWrite[];
 }
 
-function execute(smmu: Smmu, address: bigint, plan: UpdatePlan, syncCommands: CommandRequest[]): ExecutedStep[] {
+/**
+ * For the Linux core (src/engine/os/core): it must see the SMMU between the
+ * stores of one update, because DMA can arrive there (the transition invariant).
+ */
+export interface UpdateOptions {
+  /** Called after each store and after each sync, in order. */
+  readonly onStep?: (step: ExecutedStep) => void;
+  /** CD updates: every StreamID of the master, each invalidated at each sync (arm_smmu_sync_cd). Default: the sid given. */
+  readonly streams?: readonly number[];
+}
+
+function execute(smmu: Smmu, address: bigint, plan: UpdatePlan, syncCommands: CommandRequest[], onStep?: (step: ExecutedStep) => void): ExecutedStep[] {
   const executed: ExecutedStep[] = [];
   for (const step of plan.steps) {
+    let done: ExecutedStep;
     if (step.kind === 'write') {
       const writes: MemoryWrite[] = [];
       storeQwords(smmu.mem, address + BigInt(step.qword * 8), [step.value], step.why, writes);
-      executed.push({ kind: 'write', qword: step.qword, write: writes[0] as MemoryWrite, why: step.why });
+      done = { kind: 'write', qword: step.qword, write: writes[0] as MemoryWrite, why: step.why };
     } else {
       const r = issueCommands(smmu, syncCommands);
-      executed.push({ kind: 'sync', writes: r.writes, consumed: r.consumed, why: step.why });
+      done = { kind: 'sync', writes: r.writes, consumed: r.consumed, why: step.why };
     }
+    executed.push(done);
+    onStep?.(done);
   }
   return executed;
 }
 
-export function updateSte(smmu: Smmu, alloc: TableAllocator, sid: number, fields: Partial<FieldValues>): EntryUpdate {
+export function updateSte(smmu: Smmu, alloc: TableAllocator, sid: number, fields: Partial<FieldValues>, opts: UpdateOptions = {}): EntryUpdate {
   const target = encodeFields(fields, STE_FIELDS, 8);
   const setupWrites: MemoryWrite[] = [];
   const address = steAddressFor(smmu, alloc, sid, setupWrites);
   const before = readQwords(smmu.mem, address, 8) ?? new Array<bigint>(8).fill(0n);
   const plan = planSteUpdate(before, target);
-  const executed = execute(smmu, address, plan, [{ op: 'CMD_CFGI_STE', fields: { StreamID: BigInt(sid), Leaf: 1n } }, { op: 'CMD_SYNC' }]);
+  const executed = execute(smmu, address, plan, [{ op: 'CMD_CFGI_STE', fields: { StreamID: BigInt(sid), Leaf: 1n } }, { op: 'CMD_SYNC' }], opts.onStep);
   return { address, before, after: readQwords(smmu.mem, address, 8) ?? target, plan, executed, setupWrites };
 }
 
-export function updateCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>, cdTable?: bigint): EntryUpdate {
+export function updateCd(smmu: Smmu, alloc: TableAllocator, sid: number, ssid: number, fields: Partial<FieldValues>, cdTable?: bigint, opts: UpdateOptions = {}): EntryUpdate {
   const target = encodeFields(fields, CD_FIELDS, 8);
   const setupWrites: MemoryWrite[] = [];
   const { pa: address } = cdAddressFor(smmu, alloc, sid, ssid, setupWrites, cdTable);
   const before = readQwords(smmu.mem, address, 8) ?? new Array<bigint>(8).fill(0n);
-  const plan = planCdUpdate(before, target);
-  const executed = execute(smmu, address, plan, [{ op: 'CMD_CFGI_CD', fields: { StreamID: BigInt(sid), SubstreamID: BigInt(ssid), Leaf: 1n } }, { op: 'CMD_SYNC' }]);
+  const streams = opts.streams && opts.streams.length > 0 ? opts.streams : [sid];
+  const plan = planCdUpdate(before, target, { streams: streams.length });
+  const cfgi: CommandRequest[] = streams.map((s) => ({ op: 'CMD_CFGI_CD', fields: { StreamID: BigInt(s), SubstreamID: BigInt(ssid), Leaf: 1n } }));
+  const executed = execute(smmu, address, plan, [...cfgi, { op: 'CMD_SYNC' }], opts.onStep);
   return { address, before, after: readQwords(smmu.mem, address, 8) ?? target, plan, executed, setupWrites };
 }
