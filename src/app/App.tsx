@@ -4,20 +4,24 @@
  * store; everything it asks for goes through the controller.
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { parseEntryWords } from '../engine/hw/smmu/decoder.ts';
 import { builtinScenarios } from '../scenario/index.ts';
-import { addNotice, selectLevel, setTheme, useAppStore } from '../store/appStore.ts';
-import { selectCurrentWalk, selectInspectedStep, selectTheme } from '../store/selectors.ts';
-import { Inspector } from '../ui/inspector/Inspector.tsx';
+import { addNotice, setMode, setTheme, useAppStore } from '../store/appStore.ts';
+import { setDecoderKind, setDecoderText, useDecoderStore } from '../store/decoderStore.ts';
+import { selectHasSmmu, selectMode, selectTheme } from '../store/selectors.ts';
+import { DecoderPage } from '../ui/decoder/DecoderPage.tsx';
+import { InspectorArea } from '../ui/inspector/InspectorArea.tsx';
 import { Header } from '../ui/shell/Header.tsx';
 import { Narration } from '../ui/shell/Narration.tsx';
 import { Notices } from '../ui/shell/Notices.tsx';
 import { StageView } from '../ui/shell/StageView.tsx';
 import { Timeline } from '../ui/shell/Timeline.tsx';
+import { SmmuPanels } from '../ui/smmu/SmmuPanels.tsx';
 import { InProcessHost } from '../worker/in-process-host.ts';
 import type { EngineHost } from '../worker/protocol.ts';
 import { createEngineHost } from '../worker/worker-host.ts';
 import { AppController, DEFAULT_SCENARIO_ID } from './controller.ts';
-import { readUrl, writeUrl } from './url.ts';
+import { readUrl, withoutDecoder, writeDecoderUrl, writeUrl } from './url.ts';
 import { useArrowKeys } from './useArrowKeys.ts';
 import '../ui/theme.css';
 import './app.css';
@@ -31,11 +35,29 @@ function systemTheme(): 'light' | 'dark' {
   return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** Keeps the address bar a link to the decoder's current words while it is open, and drops them when it closes. */
+function useDecoderUrl(): void {
+  const mode = useAppStore(selectMode);
+  const kind = useDecoderStore((s) => s.kind);
+  const text = useDecoderStore((s) => s.text);
+  const opened = useRef(false);
+  useEffect(() => {
+    const { pathname, search } = window.location;
+    if (mode === 'decoder') {
+      opened.current = true;
+      const parsed = parseEntryWords(text);
+      window.history.replaceState(window.history.state, '', pathname + writeDecoderUrl(search, kind, parsed.ok ? parsed.words : undefined));
+    } else if (opened.current) {
+      window.history.replaceState(window.history.state, '', pathname + withoutDecoder(search));
+    }
+  }, [mode, kind, text]);
+}
+
 export function App({ createHost = createEngineHost }: AppProps) {
   const controller = useRef<AppController | undefined>(undefined);
   const theme = useAppStore(selectTheme);
-  const walk = useAppStore(selectCurrentWalk);
-  const inspected = useAppStore(selectInspectedStep);
+  const mode = useAppStore(selectMode);
+  const hasSmmu = useAppStore(selectHasSmmu);
   const choices = useMemo(() => builtinScenarios.map((s) => ({ id: s.id, title: s.scenario.title })), []);
 
   useEffect(() => {
@@ -44,11 +66,19 @@ export function App({ createHost = createEngineHost }: AppProps) {
       host: createHost(),
       scenarios: builtinScenarios,
       fallbackHost: () => new InProcessHost(),
-      onShown: (id, step) => window.history.replaceState(window.history.state, '', writeUrl(window.location.search, id, step)),
+      onShown: (id, step) => {
+        if (useAppStore.getState().mode === 'scenario') window.history.replaceState(window.history.state, '', writeUrl(window.location.search, id, step));
+      },
     });
     controller.current = c;
     const request = readUrl(window.location.search);
     for (const problem of request.problems) addNotice({ tone: 'warning', text: problem });
+    if (request.decode) {
+      setDecoderKind(request.decode);
+      if (request.words) setDecoderText(request.words);
+      setMode('decoder');
+    }
+    // The scenario loads behind the decoder too, so "Scenarios" shows it at once.
     void c.open(request.scenarioId ?? DEFAULT_SCENARIO_ID, request.startAt);
     return () => {
       c.dispose();
@@ -59,30 +89,46 @@ export function App({ createHost = createEngineHost }: AppProps) {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useDecoderUrl();
 
   const goTo = useCallback((step: number) => void controller.current?.goTo(step), []);
-  const stepBy = useCallback((delta: -1 | 1) => void controller.current?.stepBy(delta), []);
+  const stepBy = useCallback((delta: -1 | 1) => {
+    if (useAppStore.getState().mode === 'scenario') void controller.current?.stepBy(delta);
+  }, []);
   const pick = useCallback((id: string) => void controller.current?.open(id), []);
+  const showStreams = useCallback((first: number, count: number) => void controller.current?.showStreams(first, count), []);
+  const pickStream = useCallback((sid: number) => void controller.current?.pickStream(sid), []);
   useArrowKeys(stepBy);
 
   return (
     <div className="app">
       <Header scenarios={choices} onPickScenario={pick} />
       <Notices />
-      <main className="workspace">
-        <section className="card timeline-card" aria-label="Steps">
-          <Timeline onGoTo={goTo} />
-        </section>
-        <section className="card narration-card" aria-label="Narration">
-          <Narration />
-        </section>
-        <section className="panel stage" aria-label="Diagram">
-          <StageView onGoTo={goTo} />
-        </section>
-        <div className="inspector-area">
-          <Inspector walk={walk?.result} step={inspected} onSelectLevel={selectLevel} />
-        </div>
-      </main>
+      {mode === 'decoder' ? (
+        <main className="workspace workspace-decoder">
+          <DecoderPage />
+        </main>
+      ) : (
+        <main className={hasSmmu ? 'workspace has-smmu' : 'workspace'}>
+          <section className="card timeline-card" aria-label="Steps">
+            <Timeline onGoTo={goTo} />
+          </section>
+          <section className="card narration-card" aria-label="Narration">
+            <Narration />
+          </section>
+          <section className="panel stage" aria-label="Diagram">
+            <StageView onGoTo={goTo} />
+          </section>
+          {hasSmmu && (
+            <div className="smmu-area">
+              <SmmuPanels onGoTo={goTo} onWindow={showStreams} onPickStream={pickStream} />
+            </div>
+          )}
+          <div className="inspector-area">
+            <InspectorArea />
+          </div>
+        </main>
+      )}
     </div>
   );
 }

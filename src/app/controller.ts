@@ -4,7 +4,9 @@
  * (through props) and read the store.
  */
 import type { Scenario } from '../scenario/index.ts';
-import { addNotice, engineFailed, scenarioInvalid, scenarioLoaded, scenarioLoading, stepShown, useAppStore } from '../store/appStore.ts';
+import {
+  addNotice, engineFailed, scenarioInvalid, scenarioLoaded, scenarioLoading, selectStream, setStreamWindow, stepShown, useAppStore, viewShown,
+} from '../store/appStore.ts';
 import type { EngineHost, ScenarioOutline } from '../worker/protocol.ts';
 
 export const DEFAULT_SCENARIO_ID = 'walk-4k-page';
@@ -33,6 +35,9 @@ export class AppController {
   private ticket = 0;
   /** The step last asked for, so repeated key presses add up before answers arrive. */
   private target = 0;
+  /** One view request at a time; a change made meanwhile is asked for when it returns (scrolling sends many). */
+  private viewBusy = false;
+  private viewDirty = false;
 
   constructor(private readonly options: ControllerOptions) {
     this.host = options.host;
@@ -75,13 +80,48 @@ export class AppController {
     const ticket = ++this.ticket;
     this.target = Math.min(Math.max(Math.trunc(step), 0), state.outline.stepCount);
     try {
-      const shown = await this.host.goTo(this.target);
+      const shown = await this.host.goTo(this.target, state.viewRequest);
       if (ticket !== this.ticket) return;
       stepShown(shown);
       const id = useAppStore.getState().scenarioId;
       if (id !== undefined) this.options.onShown?.(id, shown.step);
     } catch (error) {
       if (ticket === this.ticket) engineFailed(messageOf(error));
+    }
+  }
+
+  /** The stream table scrolled: ask for the StreamIDs now in view. */
+  showStreams(first: number, count: number): Promise<void> {
+    const current = useAppStore.getState().viewRequest.streams;
+    if (current.first === first && current.count === count) return Promise.resolve();
+    setStreamWindow(first, count);
+    return this.refreshView();
+  }
+
+  /** A stream picked in the stream table (or the DMA path): its STE in the inspector, its CD table listed. */
+  pickStream(sid: number): Promise<void> {
+    selectStream(sid);
+    return this.refreshView();
+  }
+
+  async refreshView(): Promise<void> {
+    if (this.viewBusy) {
+      this.viewDirty = true;
+      return;
+    }
+    const state = useAppStore.getState();
+    if (state.status !== 'ready') return;
+    this.viewBusy = true;
+    try {
+      viewShown(await this.host.view(state.viewRequest));
+    } catch (error) {
+      engineFailed(messageOf(error));
+    } finally {
+      this.viewBusy = false;
+    }
+    if (this.viewDirty) {
+      this.viewDirty = false;
+      await this.refreshView();
     }
   }
 

@@ -8,7 +8,9 @@
 import { create } from 'zustand';
 import type { EngineEvent } from '../engine/events.ts';
 import type { ScenarioIssue } from '../scenario/index.ts';
-import type { ScenarioOutline, StepState } from '../worker/protocol.ts';
+import type { EntryKind } from '../engine/hw/smmu/decoder.ts';
+import type { ScenarioOutline, StepState, ViewState } from '../worker/protocol.ts';
+import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from '../worker/smmu-view-types.ts';
 
 export type Theme = 'light' | 'dark';
 
@@ -18,6 +20,20 @@ export interface Notice {
 }
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'failed';
+
+/** What the page shows: a scenario's timeline, or the STE/CD decoder on its own. */
+export type PageMode = 'scenario' | 'decoder';
+
+export type SmmuTab = 'streams' | 'cds' | 'events' | 'commands' | 'caches';
+
+/**
+ * The STE or CD the inspector shows: one in the stream table or CD table (its
+ * words follow the steps), or words a step carried (a DMA's fetched STE).
+ */
+export type InspectedEntry =
+  | { readonly source: 'table'; readonly kind: 'STE'; readonly sid: number }
+  | { readonly source: 'table'; readonly kind: 'CD'; readonly sid: number; readonly ssid: number }
+  | { readonly source: 'words'; readonly kind: EntryKind; readonly title: string; readonly words: readonly bigint[] };
 
 export interface AppState {
   /** Built-in id of the open scenario. */
@@ -36,6 +52,15 @@ export interface AppState {
   readonly selectedLevel: number | undefined;
   readonly theme: Theme;
   readonly notices: readonly Notice[];
+  readonly mode: PageMode;
+  /** The SMMU after the current step, as the worker saw it through viewRequest; undefined without an SMMU. */
+  readonly smmu: SmmuView | undefined;
+  /** The stream-table window and the selected stream the worker is asked to show. */
+  readonly viewRequest: SmmuViewRequest;
+  readonly inspectedEntry: InspectedEntry | undefined;
+  /** Position in the current step's STE/CD update plan: k = after its first k stores and syncs; undefined = all of it. */
+  readonly updateStep: number | undefined;
+  readonly smmuTab: SmmuTab;
 }
 
 export const initialAppState: AppState = {
@@ -49,6 +74,12 @@ export const initialAppState: AppState = {
   selectedLevel: undefined,
   theme: 'light',
   notices: [],
+  mode: 'scenario',
+  smmu: undefined,
+  viewRequest: DEFAULT_VIEW_REQUEST,
+  inspectedEntry: undefined,
+  updateStep: undefined,
+  smmuTab: 'streams',
 };
 
 export const useAppStore = create<AppState>()(() => initialAppState);
@@ -64,12 +95,14 @@ export function scenarioLoading(id: string): void {
   set({ scenarioId: id, status: 'loading', issues: [] });
 }
 
+const FRESH_SCENARIO = { cursor: 0, log: [], selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined } as const;
+
 export function scenarioLoaded(id: string, outline: ScenarioOutline): void {
-  set({ scenarioId: id, outline, status: 'ready', issues: [], cursor: 0, log: [], selectedLevel: undefined });
+  set({ ...FRESH_SCENARIO, scenarioId: id, outline, status: 'ready', issues: [] });
 }
 
 export function scenarioInvalid(id: string, issues: readonly ScenarioIssue[]): void {
-  set({ scenarioId: id, outline: undefined, status: 'invalid', issues, cursor: 0, log: [], selectedLevel: undefined });
+  set({ ...FRESH_SCENARIO, scenarioId: id, outline: undefined, status: 'invalid', issues });
 }
 
 export function engineFailed(message: string): void {
@@ -78,13 +111,51 @@ export function engineFailed(message: string): void {
 }
 
 export function stepShown(state: StepState): void {
-  set((s) => ({
-    cursor: state.step,
-    log: state.log,
-    revision: s.revision + 1,
-    // A new step has a new walk (or none): the inspector goes back to its default level.
-    selectedLevel: s.cursor === state.step ? s.selectedLevel : undefined,
-  }));
+  set((s) => {
+    const same = s.cursor === state.step;
+    return {
+      cursor: state.step,
+      log: state.log,
+      revision: s.revision + 1,
+      smmu: state.smmu,
+      // A new step has a new walk (or none): the inspector goes back to its default level.
+      selectedLevel: same ? s.selectedLevel : undefined,
+      updateStep: same ? s.updateStep : undefined,
+      // Words a step carried belong to that step; an entry picked in a table follows the steps.
+      inspectedEntry: same || s.inspectedEntry?.source === 'table' ? s.inspectedEntry : undefined,
+    };
+  });
+}
+
+/** The SMMU seen through a new window, for the step the engine is at; an answer for another step is stale. */
+export function viewShown(view: ViewState): void {
+  set((s) => (view.step === s.cursor ? { smmu: view.smmu } : s));
+}
+
+export function setStreamWindow(first: number, count: number): void {
+  set((s) => ({ viewRequest: { ...s.viewRequest, streams: { first, count } } }));
+}
+
+/** Selects a stream (its CD table is then listed) and shows its STE in the inspector. */
+export function selectStream(sid: number): void {
+  set((s) => ({ viewRequest: { ...s.viewRequest, stream: sid }, inspectedEntry: { source: 'table', kind: 'STE', sid } }));
+}
+
+/** An entry from a table pins its stream, so the worker keeps sending that stream's STE and CDs as the steps move. */
+export function inspectEntry(entry: InspectedEntry | undefined): void {
+  set((s) => ({ inspectedEntry: entry, ...(entry?.source === 'table' ? { viewRequest: { ...s.viewRequest, stream: entry.sid } } : {}) }));
+}
+
+export function selectUpdateStep(step: number | undefined): void {
+  set({ updateStep: step });
+}
+
+export function selectSmmuTab(tab: SmmuTab): void {
+  set({ smmuTab: tab });
+}
+
+export function setMode(mode: PageMode): void {
+  set({ mode });
 }
 
 export function selectLevel(level: number | undefined): void {

@@ -46,7 +46,42 @@ export function inspectedStep(walk: WalkResult | undefined, selectedLevel: numbe
 }
 
 export const selectInspectedStep = (s: AppState): WalkStep | undefined =>
-  inspectedStep(selectCurrentWalk(s)?.result, s.selectedLevel);
+  inspectedStep(selectCurrentWalkResult(s), s.selectedLevel);
 
 export const selectCanStepBack = (s: AppState): boolean => s.status === 'ready' && s.cursor > 0;
 export const selectCanStepForward = (s: AppState): boolean => s.status === 'ready' && s.cursor < selectStepCount(s);
+
+/** A DMA the SMMU translated: a device's DMA in an SMMU lesson, or one a Linux scenario issued. */
+export type DmaEvent = Extract<EngineEvent, { kind: 'smmu.dma' | 'linux.dma' }>;
+export type UpdateEvent = Extract<EngineEvent, { kind: 'smmu.steUpdated' | 'smmu.cdUpdated' }>;
+
+export const selectMode = (s: AppState) => s.mode;
+export const selectSmmu = (s: AppState) => s.smmu;
+export const selectViewRequest = (s: AppState) => s.viewRequest;
+export const selectInspectedEntry = (s: AppState) => s.inspectedEntry;
+export const selectUpdateStep = (s: AppState) => s.updateStep;
+export const selectSmmuTab = (s: AppState) => s.smmuTab;
+
+/** Whether the open scenario programs an SMMU at all, itself or through the Linux driver (its panels are shown from step 0 on). */
+export const selectHasSmmu = (s: AppState): boolean => (s.outline?.steps ?? NO_STEPS).some((step) => step.kind.startsWith('smmu.') || step.kind.startsWith('linux.'));
+
+export const selectCurrentDma = (s: AppState): DmaEvent | undefined =>
+  selectCurrentEvents(s).find((e): e is DmaEvent => e.kind === 'smmu.dma' || e.kind === 'linux.dma');
+
+export const selectCurrentUpdate = (s: AppState): UpdateEvent | undefined =>
+  selectCurrentEvents(s).find((e): e is UpdateEvent => e.kind === 'smmu.steUpdated' || e.kind === 'smmu.cdUpdated');
+
+/** The words of the inspected entry, as held in the state (a table entry's words come from the worker's view). */
+export function selectInspectedWords(s: AppState): readonly bigint[] | undefined {
+  const e = s.inspectedEntry;
+  if (!e) return undefined;
+  if (e.source === 'words') return e.words;
+  const stream = s.smmu?.stream;
+  if (!stream || stream.sid !== e.sid) return undefined;
+  if (e.kind === 'STE') return stream.ste?.words;
+  return stream.cdTable?.rows.find((r) => r.ssid === e.ssid)?.words;
+}
+
+/** The walk the inspector reads: a walk step's, or the walk a DMA made. */
+export const selectCurrentWalkResult = (s: AppState): WalkResult | undefined =>
+  selectCurrentWalk(s)?.result ?? selectCurrentDma(s)?.outcome.trace.walk;

@@ -4,7 +4,7 @@
  * EngineHost results.
  */
 import { EngineHostError } from './protocol.ts';
-import type { HostRequest, HostResponse, LoadOutcome, RequestId, StepState } from './protocol.ts';
+import type { HostRequest, HostResponse, LoadOutcome, RequestId, StepState, ViewState } from './protocol.ts';
 
 type Pending = { resolve(response: HostResponse): void; reject(error: Error): void };
 
@@ -52,6 +52,7 @@ export function toLoadOutcome(response: HostResponse): LoadOutcome {
     case 'failed':
       throw new EngineHostError(response.message);
     case 'state':
+    case 'view':
       throw new EngineHostError(`expected an answer to 'load', got '${response.kind}'`);
   }
 }
@@ -59,11 +60,25 @@ export function toLoadOutcome(response: HostResponse): LoadOutcome {
 export function toStepState(response: HostResponse): StepState {
   switch (response.kind) {
     case 'state':
-      return { step: response.step, log: response.log };
+      return { step: response.step, log: response.log, ...(response.smmu ? { smmu: response.smmu } : {}) };
     case 'failed':
       throw new EngineHostError(response.message);
     case 'loaded':
     case 'invalid':
+    case 'view':
       throw new EngineHostError(`expected an answer to 'goTo', got '${response.kind}'`);
+  }
+}
+
+export function toViewState(response: HostResponse): ViewState {
+  switch (response.kind) {
+    case 'view':
+      return { step: response.step, ...(response.smmu ? { smmu: response.smmu } : {}) };
+    case 'failed':
+      throw new EngineHostError(response.message);
+    case 'loaded':
+    case 'invalid':
+    case 'state':
+      throw new EngineHostError(`expected an answer to 'view', got '${response.kind}'`);
   }
 }

@@ -3,9 +3,10 @@
  * cannot start a module worker. Answers are asynchronous and structured-cloned
  * like the worker's, so code that works here works across the thread boundary.
  */
-import { RequestTracker, toLoadOutcome, toStepState } from './client.ts';
+import { RequestTracker, toLoadOutcome, toStepState, toViewState } from './client.ts';
 import type { RequestBody } from './client.ts';
-import type { EngineHost, HostResponse, LoadOutcome, StepState } from './protocol.ts';
+import type { EngineHost, HostResponse, LoadOutcome, StepState, ViewState } from './protocol.ts';
+import type { SmmuViewRequest } from './smmu-view-types.ts';
 import { EngineSession, handleRequest } from './session.ts';
 
 export class InProcessHost implements EngineHost {
@@ -18,8 +19,12 @@ export class InProcessHost implements EngineHost {
     return this.call({ kind: 'load', scenario }).then(toLoadOutcome);
   }
 
-  goTo(step: number): Promise<StepState> {
-    return this.call({ kind: 'goTo', step }).then(toStepState);
+  goTo(step: number, view?: SmmuViewRequest): Promise<StepState> {
+    return this.call({ kind: 'goTo', step, ...(view ? { view } : {}) }).then(toStepState);
+  }
+
+  view(view: SmmuViewRequest): Promise<ViewState> {
+    return this.call({ kind: 'view', view }).then(toViewState);
   }
 
   dispose(): void {

@@ -7,14 +7,17 @@
  */
 import type { EngineEvent } from '../engine/events.ts';
 import type { ScenarioIssue } from '../scenario/index.ts';
+import type { SmmuView, SmmuViewRequest } from './smmu-view-types.ts';
 
 export type RequestId = number;
 
 export type HostRequest =
   /** Parse, validate and convert a plain scenario object; resets the cursor to step 0. */
   | { readonly kind: 'load'; readonly id: RequestId; readonly scenario: unknown }
-  /** The engine state after `step` steps (0 = nothing applied yet). */
-  | { readonly kind: 'goTo'; readonly id: RequestId; readonly step: number };
+  /** The engine state after `step` steps (0 = nothing applied yet), with the SMMU seen through `view`. */
+  | { readonly kind: 'goTo'; readonly id: RequestId; readonly step: number; readonly view?: SmmuViewRequest }
+  /** The SMMU at the current step seen through another window (the stream table scrolled, a stream selected). */
+  | { readonly kind: 'view'; readonly id: RequestId; readonly view: SmmuViewRequest };
 
 export type HostRequestKind = HostRequest['kind'];
 
@@ -44,7 +47,10 @@ export type HostResponse =
       readonly step: number;
       /** The events of each step 1..step; log[k - 1] belongs to step k. */
       readonly log: readonly (readonly EngineEvent[])[];
+      /** The SMMU after this step; absent while the scenario has none (before smmu.probe). */
+      readonly smmu?: SmmuView;
     }
+  | { readonly kind: 'view'; readonly id: RequestId; readonly step: number; readonly smmu?: SmmuView }
   /** The request could not be served (no scenario loaded, an engine failure). */
   | { readonly kind: 'failed'; readonly id: RequestId; readonly message: string };
 
@@ -57,6 +63,13 @@ export type LoadOutcome =
 export interface StepState {
   readonly step: number;
   readonly log: readonly (readonly EngineEvent[])[];
+  readonly smmu?: SmmuView;
+}
+
+/** The answer to a view request: the SMMU at `step`, the step the engine is at. */
+export interface ViewState {
+  readonly step: number;
+  readonly smmu?: SmmuView;
 }
 
 /**
@@ -67,7 +80,8 @@ export interface EngineHost {
   /** Which implementation answered; shown nowhere but useful in tests and diagnostics. */
   readonly mode: 'worker' | 'in-process';
   load(scenario: unknown): Promise<LoadOutcome>;
-  goTo(step: number): Promise<StepState>;
+  goTo(step: number, view?: SmmuViewRequest): Promise<StepState>;
+  view(view: SmmuViewRequest): Promise<ViewState>;
   dispose(): void;
 }
 

@@ -14,6 +14,8 @@ import type { EngineEvent } from '../engine/events.ts';
 import { assertNever } from '../engine/util/assert.ts';
 import { engineOptionsOf, parseScenario, scenarioToCommands, stepLabel } from '../scenario/index.ts';
 import type { HostRequest, HostResponse, RequestId, ScenarioOutline } from './protocol.ts';
+import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from './smmu-view-types.ts';
+import { buildSmmuView } from './smmu-views.ts';
 
 /** A snapshot every this many steps bounds a step back to at most this many replayed commands. */
 export const SNAPSHOT_INTERVAL = 8;
@@ -62,7 +64,7 @@ export class EngineSession {
     return { kind: 'loaded', id, outline };
   }
 
-  goTo(id: RequestId, requested: number): HostResponse {
+  goTo(id: RequestId, requested: number, view: SmmuViewRequest = DEFAULT_VIEW_REQUEST): HostResponse {
     const s = this.loaded;
     if (!s) return { kind: 'failed', id, message: 'no scenario is loaded' };
     if (!Number.isInteger(requested)) return { kind: 'failed', id, message: `step must be a whole number, got ${requested}` };
@@ -75,7 +77,22 @@ export class EngineSession {
       s.cursor += 1;
       if (s.cursor % SNAPSHOT_INTERVAL === 0 && !s.snapshots.has(s.cursor)) s.snapshots.set(s.cursor, s.engine.snapshot());
     }
-    return { kind: 'state', id, step: s.cursor, log: s.log.slice(0, s.cursor) };
+    const log = s.log.slice(0, s.cursor);
+    const smmu = this.smmuView(s, log, view);
+    return { kind: 'state', id, step: s.cursor, log, ...(smmu ? { smmu } : {}) };
+  }
+
+  /** The SMMU at the current step through another window; the cursor does not move. */
+  view(id: RequestId, view: SmmuViewRequest): HostResponse {
+    const s = this.loaded;
+    if (!s) return { kind: 'failed', id, message: 'no scenario is loaded' };
+    const smmu = this.smmuView(s, s.log.slice(0, s.cursor), view);
+    return { kind: 'view', id, step: s.cursor, ...(smmu ? { smmu } : {}) };
+  }
+
+  private smmuView(s: Loaded, log: readonly (readonly EngineEvent[])[], view: SmmuViewRequest): SmmuView | undefined {
+    const smmu = s.engine.smmu;
+    return smmu ? buildSmmuView(smmu, log, view) : undefined;
   }
 
   /** Restore the nearest cached snapshot at or before `target`; goTo then replays forward. */
@@ -97,7 +114,9 @@ export function handleRequest(session: EngineSession, request: HostRequest): Hos
       case 'load':
         return session.load(request.id, request.scenario);
       case 'goTo':
-        return session.goTo(request.id, request.step);
+        return session.goTo(request.id, request.step, request.view);
+      case 'view':
+        return session.view(request.id, request.view);
       default:
         return assertNever(request, 'host request');
     }

@@ -2,9 +2,10 @@
  * The engine in a Web Worker: the page only posts messages and awaits
  * answers, so a long replay never blocks scrolling, typing or animation.
  */
-import { RequestTracker, toLoadOutcome, toStepState } from './client.ts';
+import { RequestTracker, toLoadOutcome, toStepState, toViewState } from './client.ts';
 import type { RequestBody } from './client.ts';
-import type { EngineHost, HostResponse, LoadOutcome, StepState } from './protocol.ts';
+import type { EngineHost, HostResponse, LoadOutcome, StepState, ViewState } from './protocol.ts';
+import type { SmmuViewRequest } from './smmu-view-types.ts';
 import { InProcessHost } from './in-process-host.ts';
 
 export class WorkerHost implements EngineHost {
@@ -23,8 +24,12 @@ export class WorkerHost implements EngineHost {
     return this.call({ kind: 'load', scenario }).then(toLoadOutcome);
   }
 
-  goTo(step: number): Promise<StepState> {
-    return this.call({ kind: 'goTo', step }).then(toStepState);
+  goTo(step: number, view?: SmmuViewRequest): Promise<StepState> {
+    return this.call({ kind: 'goTo', step, ...(view ? { view } : {}) }).then(toStepState);
+  }
+
+  view(view: SmmuViewRequest): Promise<ViewState> {
+    return this.call({ kind: 'view', view }).then(toViewState);
   }
 
   dispose(): void {

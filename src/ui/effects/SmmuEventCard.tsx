@@ -3,7 +3,10 @@
  * happened, in the spec's words, and every memory write it made.
  */
 import type { EngineEvent, MemoryWrite } from '../../engine/events.ts';
+import { decodeEntry, type EntryKind } from '../../engine/hw/smmu/decoder.ts';
 import { assertNever } from '../../engine/util/assert.ts';
+import { inspectEntry, useAppStore } from '../../store/appStore.ts';
+import { selectSmmu } from '../../store/selectors.ts';
 import { hex64, hexGrouped } from '../format.ts';
 import { WritesTable } from './WritesTable.tsx';
 
@@ -44,6 +47,21 @@ function summary(event: SmmuEvent): { title: string; lines: string[]; writes: re
   }
 }
 
+/** An STE or CD a step wrote whole: what the SMMU will make of it, and a way to see every field. */
+function WrittenEntry({ kind, words, label }: { kind: EntryKind; words: readonly bigint[]; label: string }) {
+  // The SMMU's own features decide the verdict (a QEMU-like SMMU refuses stage 2).
+  const features = useAppStore(selectSmmu)?.features;
+  const v = decodeEntry(kind, words, features).verdict;
+  return (
+    <p className="effect-lead">
+      <span className={v.ok ? undefined : 'dma-bad'}>{v.ok ? v.summary : `${v.event}: ${v.reason}`}</span>{' '}
+      <button type="button" className="button button-small" onClick={() => inspectEntry({ source: 'words', kind, title: `${label} as this step wrote it`, words })}>
+        Inspect {label}
+      </button>
+    </p>
+  );
+}
+
 export function SmmuEventCard({ event }: { event: SmmuEvent }) {
   const { title, lines, writes } = summary(event);
   return (
@@ -52,6 +70,8 @@ export function SmmuEventCard({ event }: { event: SmmuEvent }) {
       {lines.map((line, i) => (
         <p key={i} className="effect-lead mono">{line}</p>
       ))}
+      {event.kind === 'smmu.steWritten' && <WrittenEntry kind="STE" words={event.words} label={`STE ${event.sid}`} />}
+      {event.kind === 'smmu.cdWritten' && <WrittenEntry kind="CD" words={event.words} label={`CD ${event.ssid}`} />}
       {writes.length > 0 && <WritesTable writes={writes} caption="Memory writes" />}
     </section>
   );

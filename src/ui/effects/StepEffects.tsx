@@ -7,13 +7,15 @@ import type { EngineEvent } from '../../engine/events.ts';
 import { assertNever } from '../../engine/util/assert.ts';
 import { formatSize, hexGrouped } from '../format.ts';
 import { CreatedCard } from './CreatedCard.tsx';
+import { LinuxEventCard } from './LinuxEventCard.tsx';
 import { SmmuEventCard } from './SmmuEventCard.tsx';
 import { EntriesTable } from './EntriesTable.tsx';
 import { WritesTable } from './WritesTable.tsx';
 import './effects.css';
 
 export function StepEffects({ events }: { events: readonly EngineEvent[] }) {
-  const shown = events.filter((e) => e.kind !== 'walk.completed');
+  // Walks, DMAs and live updates have diagrams of their own (StageView).
+  const shown = events.filter((e) => e.kind !== 'walk.completed' && e.kind !== 'smmu.dma' && e.kind !== 'smmu.steUpdated' && e.kind !== 'smmu.cdUpdated');
   if (shown.length === 0) return null;
   return (
     <div className="effects">
@@ -79,6 +81,11 @@ function EventCard({ event }: { event: EngineEvent }) {
     case 'smmu.commandsIssued':
     case 'smmu.dma':
       return <SmmuEventCard event={event} />;
+    case 'linux.booted':
+    case 'linux.called':
+    case 'linux.dma':
+    case 'linux.finding':
+      return <LinuxEventCard event={event} />;
     default:
       return assertNever(event, 'engine event');
   }

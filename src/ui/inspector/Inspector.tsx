@@ -3,6 +3,7 @@
  * bit positions. The level is picked here or by selecting a table in the
  * diagram; by default it is the last level the walk read.
  */
+import type { ReactNode } from 'react';
 import type { WalkResult, WalkStep } from '../../engine/hw/pgtable/types.ts';
 import { hex64, hexGrouped, levelClass } from '../format.ts';
 import { descriptorHeadline } from '../walk/describe.ts';
@@ -13,19 +14,21 @@ interface Props {
   readonly walk: WalkResult | undefined;
   readonly step: WalkStep | undefined;
   readonly onSelectLevel: (level: number) => void;
+  /** An STE or CD picked elsewhere takes the inspector's place while it is open. */
+  readonly entry?: ReactNode;
 }
 
-export function Inspector({ walk, step, onSelectLevel }: Props) {
+export function Inspector({ walk, step, onSelectLevel, entry }: Props) {
   return (
     <section className="panel inspector" aria-labelledby="inspector-heading">
       <h2 id="inspector-heading" className="panel-title">Inspector</h2>
-      {!walk || !step ? (
+      {entry ?? (!walk || !step ? (
         <p className="panel-hint">
-          {walk ? 'This walk read no descriptor.' : 'When the current step is a walk, pick a level here or select a table in the diagram to see its descriptor decoded.'}
+          {walk ? 'This walk read no descriptor.' : 'When the current step is a walk, pick a level here or select a table in the diagram to see its descriptor decoded. Select an STE or CD (in the stream table, the CD table or a DMA path) to see all its fields.'}
         </p>
       ) : (
         <Descriptor walk={walk} step={step} onSelectLevel={onSelectLevel} />
-      )}
+      ))}
     </section>
   );
 }

@@ -42,7 +42,7 @@ export function descriptorFields(step: WalkStep, setup: WalkSetup | undefined): 
   switch (d.type) {
     case 'table':
       fields.push(
-        { name: 'Next-level table address', bits: range(OA_MSB, granuleShift), value: hexGrouped(d.address ?? 0n), meaning: `base of the level ${step.level + 1} table` },
+        { name: 'Next-level table address', bits: range(OA_MSB, granuleShift), value: hexGrouped(d.address ?? 0n), meaning: `base of the level ${step.level + 1} table${step.s2 ? ' (an IPA)' : ''}` },
         { name: 'NSTable', bits: '[63]', value: flag(d.NSTable), meaning: d.NSTable ? 'later levels are Non-secure' : 'no effect' },
         { name: 'APTable', bits: '[62:61]', value: bin(d.APTable, 2), meaning: apTableMeaning(d.APTable ?? 0) },
         { name: 'UXNTable', bits: '[60]', value: flag(d.UXNTable), meaning: d.UXNTable ? 'unprivileged execute never below' : 'no effect' },
@@ -57,7 +57,8 @@ export function descriptorFields(step: WalkStep, setup: WalkSetup | undefined): 
         break;
       }
       fields.push(
-        { name: 'Output address (OA)', bits: range(OA_MSB, oaLsb), value: hexGrouped(d.address ?? 0n), meaning: `${d.type} base in physical memory` },
+        // In a nested walk every stage-1 step carries its stage-2 walk, and the OA is an IPA.
+        { name: 'Output address (OA)', bits: range(OA_MSB, oaLsb), value: hexGrouped(d.address ?? 0n), meaning: step.s2 ? `${d.type} base, an IPA that stage 2 translates` : `${d.type} base in physical memory` },
         { name: 'AttrIndx', bits: '[4:2]', value: flag(d.AttrIndx), meaning: `memory attributes: MAIR index ${d.AttrIndx ?? '—'}` },
         { name: 'NS', bits: '[5]', value: flag(d.NS), meaning: d.NS ? 'Non-secure output address' : 'Secure when the walk is Secure' },
         { name: 'AP', bits: '[7:6]', value: bin(d.AP, 2), meaning: `AP[2:1]: ${apMeaning(d.AP ?? 0)}` },

@@ -1,6 +1,6 @@
 /** The app bar: title, scenario picker, theme toggle. */
-import { toggleTheme } from '../../store/appStore.ts';
-import { selectTheme } from '../../store/selectors.ts';
+import { setMode, toggleTheme } from '../../store/appStore.ts';
+import { selectMode, selectTheme } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/appStore.ts';
 import { ScenarioPicker } from './ScenarioPicker.tsx';
 import type { ScenarioChoice } from './ScenarioPicker.tsx';
@@ -12,6 +12,7 @@ interface Props {
 
 export function Header({ scenarios, onPickScenario }: Props) {
   const theme = useAppStore(selectTheme);
+  const mode = useAppStore(selectMode);
   const next = theme === 'dark' ? 'light' : 'dark';
   return (
     <header className="app-header">
@@ -23,7 +24,15 @@ export function Header({ scenarios, onPickScenario }: Props) {
         </svg>
         <h1 className="brand-title">IOMMU Visualizer</h1>
       </div>
-      <ScenarioPicker scenarios={scenarios} onPick={onPickScenario} />
+      <nav className="mode-nav" aria-label="Tools">
+        <button type="button" className="button mode-button" aria-current={mode === 'scenario' ? 'page' : undefined} onClick={() => setMode('scenario')}>
+          Scenarios
+        </button>
+        <button type="button" className="button mode-button" aria-current={mode === 'decoder' ? 'page' : undefined} onClick={() => setMode('decoder')}>
+          Decode STE/CD
+        </button>
+      </nav>
+      {mode === 'scenario' && <ScenarioPicker scenarios={scenarios} onPick={onPickScenario} />}
       <button type="button" className="button theme-toggle" onClick={toggleTheme} aria-label={`Switch to ${next} theme`}>
         <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light' : 'Dark'}
       </button>

@@ -5,9 +5,12 @@
  */
 import { selectLevel, useAppStore } from '../../store/appStore.ts';
 import {
-  selectCurrentEvents, selectCurrentWalk, selectCursor, selectInspectedStep, selectIssues, selectOutline, selectRevision, selectScenarioId, selectStatus,
+  selectCurrentDma, selectCurrentEvents, selectCurrentUpdate, selectCurrentWalk, selectCursor, selectInspectedStep, selectIssues, selectOutline, selectRevision,
+  selectScenarioId, selectSmmu, selectStatus, selectUpdateStep,
 } from '../../store/selectors.ts';
+import { DmaPath } from '../dma/DmaPath.tsx';
 import { StepEffects } from '../effects/StepEffects.tsx';
+import { UpdatePlan } from '../update/UpdatePlan.tsx';
 import { WalkDiagram } from '../walk/WalkDiagram.tsx';
 
 export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
@@ -18,6 +21,10 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
   const inspected = useAppStore(selectInspectedStep);
   const revision = useAppStore(selectRevision);
   const outline = useAppStore(selectOutline);
+  const dma = useAppStore(selectCurrentDma);
+  const update = useAppStore(selectCurrentUpdate);
+  const updateStep = useAppStore(selectUpdateStep);
+  const smmu = useAppStore(selectSmmu);
 
   if (status === 'invalid') return <InvalidScenario />;
   if (status === 'idle' || (status === 'loading' && !outline)) return <p className="panel-hint">Loading the scenario…</p>;
@@ -26,7 +33,7 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
     return (
       <div className="intro">
         <h2 className="intro-title">Nothing has run yet</h2>
-        <p className="panel-hint">Memory is empty and no page table exists. The {outline.stepCount} steps of this scenario:</p>
+        <p className="panel-hint">Memory is empty{outline.steps.some((st) => st.kind.startsWith('smmu.')) ? ', the SMMU is not probed' : ''} and no page table exists. The {outline.stepCount} steps of this scenario:</p>
         <ol className="intro-steps">
           {outline.steps.map((step, i) => (
             <li key={i}>
@@ -46,6 +53,10 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
         <WalkDiagram walk={walk.result} table={walk.table} stage={walk.stage} nestedIn={walk.stage2} replayKey={revision}
           inspectedLevel={inspected?.level} onInspect={selectLevel} />
       )}
+      {dma && (
+        <DmaPath outcome={dma.outcome} features={smmu?.features} tlbRows={smmu?.iotlb.rows} replayKey={revision} inspectedLevel={inspected?.level} />
+      )}
+      {update && <UpdatePlan event={update} features={smmu?.features} position={updateStep} />}
       <StepEffects events={events} />
       {events.length === 0 && <p className="panel-hint">This step produced no events.</p>}
     </div>

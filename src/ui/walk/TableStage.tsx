@@ -13,11 +13,13 @@ interface Props {
   readonly table: TableBox;
   /** For the first table: the register its base came from (TTB0, S2TTB). */
   readonly base: string | undefined;
+  /** A nested walk's stage-1 tables are found by IPA. */
+  readonly ipa?: boolean;
   readonly selected: boolean;
   readonly onSelect: (level: number) => void;
 }
 
-export function TableStage({ table, base, selected, onSelect }: Props) {
+export function TableStage({ table, base, ipa = false, selected, onSelect }: Props) {
   const { step, level } = table;
   const digits = hexWidth(step.indexBits[0] - step.indexBits[1] + 1);
   const type = step.decoded?.type ?? 'unreadable';
@@ -43,7 +45,7 @@ export function TableStage({ table, base, selected, onSelect }: Props) {
       <path className="table-header"
         d={`M${table.x},${table.y + G.headerHeight} V${table.y + 8} q0,-8 8,-8 H${right - 8} q8,0 8,8 V${table.y + G.headerHeight} Z`} />
       <text className="table-title" x={table.x + 10} y={table.y + 19}>Level {level} table</text>
-      <text className="table-base" x={table.x + 10} y={table.y + 37}>{hexGrouped(step.tableAddress)}</text>
+      <text className="table-base" x={table.x + 10} y={table.y + 37}>{ipa ? 'IPA ' : ''}{hexGrouped(step.tableAddress)}</text>
       {base !== undefined && <text className="table-ttb" x={table.x} y={table.y - 9}>base from {base}</text>}
       {table.rows.map((row, r) =>
         row.kind === 'gap' ? (

@@ -14,6 +14,8 @@ import { PlaceholderBox, ResultBox } from './ResultBox.tsx';
 import { TableStage } from './TableStage.tsx';
 import { useReveal } from './useReveal.ts';
 import { layoutWalk } from './walkLayout.ts';
+import { isNested } from './nested.ts';
+import { NestedReads } from './NestedReads.tsx';
 import './walk.css';
 
 interface Props {
@@ -27,18 +29,22 @@ interface Props {
   readonly replayKey: unknown;
   readonly inspectedLevel: number | undefined;
   readonly onInspect: (level: number) => void;
+  /** Milliseconds before the reveal starts (the DMA path reveals its STE, CD and IOTLB first). */
+  readonly startDelay?: number;
 }
 
-export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspectedLevel, onInspect }: Props) {
+export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspectedLevel, onInspect, startDelay = 0 }: Props) {
   const layout = useMemo(() => layoutWalk(walk), [walk]);
   const svgRef = useRef<SVGSVGElement>(null);
-  useReveal(svgRef, replayKey);
+  useReveal(svgRef, replayKey, startDelay);
   const summary = walkSummary(walk);
   const setup = walk.setup;
   const inputName = stage === 2 ? 'IPA' : 'IOVA';
+  const nested = stage === 1 && isNested(walk);
+  const title = stage === 2 ? 'Stage-2 translation table walk' : nested ? 'Nested translation table walk' : 'Stage-1 translation table walk';
 
   return (
-    <figure className="walk" aria-label="Stage-1 translation table walk">
+    <figure className="walk" aria-label={title}>
       {layout && setup ? (
         <svg ref={svgRef} className="walk-svg" viewBox={`0 0 ${layout.width} ${layout.height}`} role="group"
           aria-label={`Walk of ${hexGrouped(walk.input)} through ${table}`}>
@@ -52,7 +58,7 @@ export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspe
           <AddressBar fields={layout.fields} />
           {layout.tables.map((t, i) => (
             <g key={t.level} className="stage" data-stage={i}>
-              <TableStage table={t} base={i === 0 ? (stage === 2 ? 'S2TTB' : 'TTB0') : undefined} selected={t.level === inspectedLevel} onSelect={onInspect} />
+              <TableStage table={t} base={i === 0 ? (stage === 2 ? 'S2TTB' : 'TTB0') : undefined} ipa={nested} selected={t.level === inspectedLevel} onSelect={onInspect} />
               <Arrows arrows={layout.arrows[i] ?? []} />
             </g>
           ))}
@@ -71,10 +77,13 @@ export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspe
       )}
       <figcaption className="walk-caption">
         <p className={walk.fault ? 'walk-summary is-fault' : 'walk-summary'} data-testid="walk-summary" role="status">{summary}</p>
-        {nestedIn !== undefined && (
-          <p className="walk-footnote">
-            Nested walk: every table address and the output above are IPAs, each translated by the stage-2 table “{nestedIn}” before it is read.
-          </p>
+        {nested && (
+          <>
+            <p className="walk-footnote">
+              Nested walk: every stage-1 table address above is an IPA, translated by stage 2{nestedIn !== undefined ? ` (${nestedIn})` : ''} before it is read, and so is the IPA the stage-1 leaf gives.
+            </p>
+            <NestedReads walk={walk} />
+          </>
         )}
         <p className="walk-footnote">
           Levels numbered as in the Arm ARM: level 0 is the top for a 4KB granule with 48-bit input. Select a table to inspect its descriptor.

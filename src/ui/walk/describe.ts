@@ -94,7 +94,9 @@ export function walkSummary(walk: WalkResult): string {
   const leaf = walk.steps[walk.steps.length - 1];
   const what = leaf?.decoded?.type === 'block' ? 'block' : 'page';
   const size = walk.mappingSize === undefined ? '' : `${formatSize(walk.mappingSize)} `;
-  return `Output address (PA) ${hexGrouped(walk.output ?? 0n)}: ${size}${what} at level ${leaf?.level ?? '?'}, ${accessText(walk.access)} allowed`;
+  // A nested walk's leaf maps to an IPA; stage 2 then gives the PA.
+  const via = walk.ipa !== undefined ? ` via IPA ${hexGrouped(walk.ipa)}: stage-1 ` : ': ';
+  return `Output address (PA) ${hexGrouped(walk.output ?? 0n)}${via}${size}${what} at level ${leaf?.level ?? '?'}, ${accessText(walk.access)} allowed`;
 }
 
 /**

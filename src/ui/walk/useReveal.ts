@@ -24,7 +24,7 @@ export function prefersReducedMotion(): boolean {
  * Replays the reveal whenever `replayKey` changes. `data-reveal` on the svg
  * reads "running" or "done", so browser tests can wait for the final picture.
  */
-export function useReveal(svgRef: RefObject<SVGSVGElement | null>, replayKey: unknown): void {
+export function useReveal(svgRef: RefObject<SVGSVGElement | null>, replayKey: unknown, startDelay = 0): void {
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
@@ -45,7 +45,7 @@ export function useReveal(svgRef: RefObject<SVGSVGElement | null>, replayKey: un
     root.attr('data-reveal', 'running');
     const last = stages.size() - 1;
     stages.each(function (_, i) {
-      const delay = i * STAGE_MS;
+      const delay = startDelay + i * STAGE_MS;
       const stage = select(this);
       // pathLength="1" on every arrow line lets a dash of length 1 cover it, whatever its drawn length.
       stage.selectAll<SVGPathElement, unknown>('.arrow-line')
@@ -60,7 +60,7 @@ export function useReveal(svgRef: RefObject<SVGSVGElement | null>, replayKey: un
       if (i === last) fade.on('end', () => root.attr('data-reveal', 'done'));
     });
     return settle;
-  }, [svgRef, replayKey]);
+  }, [svgRef, replayKey, startDelay]);
 }
 
 function stop<E extends Element>(selection: Selection<E, unknown, Element | null, unknown>): Selection<E, unknown, Element | null, unknown> {

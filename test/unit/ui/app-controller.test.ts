@@ -24,6 +24,7 @@ function brokenHost(): EngineHost {
     mode: 'worker',
     load: () => Promise.reject(new EngineHostError('the engine worker failed: it could not start')),
     goTo: () => Promise.reject(new EngineHostError('the engine worker failed: it could not start')),
+    view: () => Promise.reject(new EngineHostError('the engine worker failed: it could not start')),
     dispose: () => undefined,
   };
 }

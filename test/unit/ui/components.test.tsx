@@ -6,6 +6,7 @@ import { builtinScenarios } from '../../../src/scenario/index.ts';
 import { resetAppStore, useAppStore } from '../../../src/store/appStore.ts';
 import { Inspector } from '../../../src/ui/inspector/Inspector.tsx';
 import { Timeline } from '../../../src/ui/shell/Timeline.tsx';
+import { hexGrouped } from '../../../src/ui/format.ts';
 import { WalkDiagram } from '../../../src/ui/walk/WalkDiagram.tsx';
 import { InProcessHost } from '../../../src/worker/in-process-host.ts';
 import { firstSuccessfulWalk, walksOf } from './realWalk.ts';
@@ -44,13 +45,26 @@ describe('WalkDiagram', () => {
     },
   );
 
-  it('says when a stage-1 walk is nested in stage 2, and shows the IPA it produced', () => {
+  it('says when a stage-1 walk is nested in stage 2: IPA from stage 1, PA from stage 2, and every stage-2 read', () => {
     const nested = walksOf('smmu-nested').find((w) => w.result.ipa !== undefined && w.result.output !== undefined);
     if (!nested) throw new Error('smmu-nested has a nested walk that reaches a PA');
     render(<WalkDiagram walk={nested.result} table="guest" nestedIn="vm0" replayKey={1} inspectedLevel={undefined} onInspect={() => undefined} />);
-    expect(hex(screen.getByTestId('walk-pa').textContent)).toBe(nested.result.output);
-    expect(screen.getByText(/^= IPA /).textContent).toContain((nested.result.ipa ?? 0n).toString(16).slice(-3));
-    expect(screen.getByText(/Nested walk: every table address/).textContent).toContain('vm0');
+    // The stage-2 table vm0 maps the guest's RAM at IPA 0x8000_0000 to PA 0x2_0000_0000 (scenario step 3).
+    const ipa = nested.address - 0x1000_0000n + 0x8000_0000n;
+    expect(hex(screen.getByTestId('walk-ipa').textContent?.replace('IPA ', '') ?? '')).toBe(ipa);
+    expect(hex(screen.getByTestId('walk-pa').textContent)).toBe(ipa - 0x8000_0000n + 0x2_0000_0000n);
+    expect(screen.getByText(/Nested walk: every stage-1 table address/).textContent).toContain('vm0');
+    // Stage 1 starts at level 1 (T0SZ = 25, 4KB): 3 levels. Each table page is a 4KB page of vm0, which starts at level 1
+    // (S2SL0 = 1): 3 stage-2 reads per stage-1 read. The output IPA is in a 2MB block: 2 more reads.
+    const expected = 3 * (3 + 1) + 2;
+    expect(screen.getByTestId('walk-reads').textContent).toBe(`${expected} descriptor reads`);
+    const table = screen.getByTestId('nested-reads');
+    expect(table.querySelector('caption')?.textContent).toContain(`${expected} descriptor reads (3 stage 1 + ${expected - 3} stage 2)`);
+    const rows = [...table.querySelectorAll('tbody tr')];
+    expect(rows.map((r) => r.querySelector('th')?.textContent)).toEqual(['L1 descriptor', 'L2 descriptor', 'L3 descriptor', 'output']);
+    // The last row is the output IPA's own stage-2 walk: L1 then the L2 block, to the PA.
+    expect(rows[3]?.textContent).toMatch(/L1\[\d+\] → L2\[\d+\]/);
+    expect(rows[3]?.textContent).toContain(hexGrouped(nested.result.output ?? 0n));
   });
 
   it('shows a permission fault at the level it arose, in place of the PA', () => {
