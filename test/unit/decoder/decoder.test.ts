@@ -38,8 +38,11 @@ describe('the STE/CD decoder', () => {
   });
 
   it('flags set bits that no field covers', () => {
-    const d = decodeEntry('STE', [...S1_STE.slice(0, 7), 0x8000n]);
-    expect(d.unnamed[7]).toBe(0x8000n);
+    // STE bits [58:56] are RES0 (between S1ContextPtr and S1CDMax); qword 7 is all S2POI.
+    const d = decodeEntry('STE', [S1_STE[0]! | (1n << 57n), ...S1_STE.slice(1, 7), 0x8000n]);
+    expect(d.unnamed[0]).toBe(1n << 57n);
+    expect(d.unnamed[7]).toBe(0n);
+    expect(d.fields.find((f) => f.spec.name === 'S2POI')?.value).toBe(0x8000n);
   });
 
   it('refuses a value that does not fit its field, naming it', () => {

@@ -31,7 +31,8 @@ describe('src/engine stays pure', () => {
   });
 
   it('uses no wall clock, no Math.random and no DOM', () => {
-    const hits = sources.filter(({ text }) => /Date\.now|Math\.random|\bdocument\.|\bwindow\./.test(text)).map(({ p }) => p);
+    // A property access (window.x), not prose that ends a sentence with the word "window.".
+    const hits = sources.filter(({ text }) => /Date\.now|Math\.random|\b(?:document|window)\.[A-Za-z_$]/.test(text)).map(({ p }) => p);
     expect(hits).toEqual([]);
   });
 });

@@ -119,8 +119,9 @@ describe('the decoder', () => {
 
   it('flags set bits no field covers, and decodes the same words as a CD', () => {
     render(<DecoderPage />);
-    paste('0 0 0 0 0 0 0 0x8000000000000000');
-    expect(screen.getByTestId('entry-fields').querySelector('tr[data-unnamed="7"]')?.textContent).toContain('0x8000_0000_0000_0000');
+    // STE bits [58:56] are RES0: no field covers them.
+    paste('0x0200000000000000 0 0 0 0 0 0 0');
+    expect(screen.getByTestId('entry-fields').querySelector('tr[data-unnamed="0"]')?.textContent).toContain('0x0200_0000_0000_0000');
     fireEvent.click(screen.getByLabelText('CD (Context Descriptor)'));
     // A CD with V (bit 31) = 0 is C_BAD_CD.
     expect(screen.getByTestId('decoder-verdict').textContent).toMatch(/C_BAD_CD/);

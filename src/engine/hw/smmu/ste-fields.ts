@@ -1,8 +1,9 @@
 /**
  * The Stream Table Entry: 64 bytes, eight qwords (SMMUv3 spec, "Stream Table
  * Entry"; bit positions as Linux's arm-smmu-v3.h and QEMU's smmuv3 model
- * encode them). Qwords 4-7 hold Secure-state and other fields this model does
- * not use; their bits are shown raw by the decoder.
+ * encode them, and as the specification gives them for the fields neither
+ * uses). Every field is named; those for features this model does not run
+ * (Secure state, MPAM, FEAT_LPA2, VMSAv9-128, permission overlays) say so.
  */
 import type { FieldSpec } from './fields.ts';
 
@@ -59,8 +60,38 @@ export const STE_FIELDS: readonly FieldSpec[] = [
   { name: 'S2HA', qword: 2, msb: 56, lsb: 56, doc: 'Stage-2 hardware update of the access flag.' },
   { name: 'S2S', qword: 2, msb: 57, lsb: 57, doc: 'Stage-2 faults stall rather than terminate.' },
   { name: 'S2R', qword: 2, msb: 58, lsb: 58, doc: 'Record stage-2 faults in the event queue.' },
+  { name: 'S2HAFT', qword: 2, msb: 59, lsb: 59, doc: 'Stage-2 hardware update of the access flag in table descriptors (not modelled).' },
+  { name: 'S2PIE', qword: 2, msb: 60, lsb: 60, doc: 'Stage-2 permission indirection (not modelled).' },
+  { name: 'S2POE', qword: 2, msb: 61, lsb: 61, doc: 'Stage-2 permission overlay (not modelled).' },
+  { name: 'DPT_VMATCH', qword: 2, msb: 63, lsb: 62, doc: 'VMID matching for Device Permission Table checks (not modelled).' },
 
+  { name: 'S2NSW', qword: 3, msb: 0, lsb: 0, doc: 'Secure streams: NS bit of stage-2 walks through S2TTB (not modelled).' },
+  { name: 'S2NSA', qword: 3, msb: 1, lsb: 1, doc: 'Secure streams: NS bit output by stage-2 Non-secure IPA translations (not modelled).' },
+  { name: 'S2SL0_2', qword: 3, msb: 2, lsb: 2, doc: 'Bit [2] of S2SL0, with S2DS (FEAT_LPA2; not modelled).' },
+  { name: 'S2DS', qword: 3, msb: 3, lsb: 3, doc: '52-bit addresses with 4KB/16KB stage-2 granules (FEAT_LPA2; not modelled).' },
   { name: 'S2TTB', qword: 3, msb: 51, lsb: 4, kind: 'address', doc: 'Stage-2 translation table base (a PA).' },
+  { name: 'S2SKL', qword: 3, msb: 62, lsb: 61, doc: 'Skip levels of a VMSAv9-128 stage-2 walk (not modelled).' },
+
+  // Qwords 4-7: Secure stage 2, MPAM, MEC, the VMS pointer and permission overlays (SMMUv3.2+). The model
+  // runs Non-secure streams without these features, so it names them and otherwise leaves them alone.
+  { name: 'IMPLEMENTATION_DEFINED', qword: 4, msb: 15, lsb: 0, doc: 'IMPLEMENTATION DEFINED.' },
+  { name: 'PARTID', qword: 4, msb: 31, lsb: 16, doc: 'MPAM partition ID for this stream\'s accesses (not modelled).' },
+  { name: 'S_S2T0SZ', qword: 4, msb: 37, lsb: 32, doc: 'Secure stage 2: size of the Secure IPA space (not modelled).' },
+  { name: 'S_S2SL0', qword: 4, msb: 39, lsb: 38, doc: 'Secure stage 2: starting level (not modelled).' },
+  { name: 'S_S2TG', qword: 4, msb: 47, lsb: 46, doc: 'Secure stage 2: granule (not modelled).' },
+  { name: 'MECID', qword: 4, msb: 63, lsb: 48, doc: 'Memory Encryption Context ID for Realm streams (not modelled).' },
+  { name: 'PMG', qword: 5, msb: 7, lsb: 0, doc: 'MPAM performance monitoring group (not modelled).' },
+  { name: 'MPAM_NS', qword: 5, msb: 8, lsb: 8, doc: 'MPAM PARTID space for Secure streams (not modelled).' },
+  { name: 'AssuredOnly', qword: 5, msb: 9, lsb: 9, doc: 'Stage-2 AssuredOnly checks (not modelled).' },
+  { name: 'TL0', qword: 5, msb: 10, lsb: 10, doc: 'Stage-2 TopLevel0 check (not modelled).' },
+  { name: 'TL1', qword: 5, msb: 11, lsb: 11, doc: 'Stage-2 TopLevel1 check (not modelled).' },
+  { name: 'VMSPtr', qword: 5, msb: 55, lsb: 12, kind: 'address', doc: 'Virtual Machine Structure pointer (not modelled).' },
+  { name: 'S2SW', qword: 6, msb: 0, lsb: 0, doc: 'Secure streams: NS bit of walks through S_S2TTB (not modelled).' },
+  { name: 'S2SA', qword: 6, msb: 1, lsb: 1, doc: 'Secure streams: NS bit output by Secure IPA translations (not modelled).' },
+  { name: 'S_S2SL0_2', qword: 6, msb: 2, lsb: 2, doc: 'Bit [2] of S_S2SL0 (not modelled).' },
+  { name: 'S_S2TTB', qword: 6, msb: 51, lsb: 4, kind: 'address', doc: 'Secure stage-2 translation table base (not modelled).' },
+  { name: 'S_S2SKL', qword: 6, msb: 62, lsb: 61, doc: 'Skip levels of a VMSAv9-128 Secure stage-2 walk (not modelled).' },
+  { name: 'S2POI', qword: 7, msb: 63, lsb: 0, doc: 'Sixteen 4-bit stage-2 permission overlay interpretations, S2POI<p> in bits [4p+3:4p] (not modelled).' },
 ];
 
 /** Level-1 stream table descriptor (8 bytes). */
