@@ -14,6 +14,7 @@ import type { EntryUpdate } from './os/arm-smmu-v3/update-entry.ts';
 import type { BootRecord } from './os/core/boot.ts';
 import type { LinuxCall } from './os/core/call-types.ts';
 import type { DmaLanding } from './os/core/device-dma.ts';
+import type { DmaApiReport } from './os/core/dma-types.ts';
 import type { Checkpoint, GroupState, InflightResult, LinuxFinding, LinuxHwWrite } from './os/core/record-types.ts';
 import type { Errno } from './os/core/types.ts';
 
@@ -88,9 +89,11 @@ export type EngineEvent =
       readonly hw: readonly LinuxHwWrite[];
       readonly checkpoints: readonly Checkpoint[];
       readonly inflight: readonly InflightResult[];
+      /** DMA API, flush-queue and ATS calls: the domain's flush queue (the staleness window) and the device's ATC afterwards. */
+      readonly dmaApi?: DmaApiReport;
     }
   /** A DMA from a device by name, judged against its group's domain. */
-  | { readonly kind: 'linux.dma'; readonly device: string; readonly sid: number; readonly group: number | null; readonly domain: string | null; readonly outcome: DmaOutcome; readonly landed: DmaLanding; readonly why: string }
+  | { readonly kind: 'linux.dma'; readonly device: string; readonly sid: number; readonly pasid?: number; readonly group: number | null; readonly domain: string | null; readonly outcome: DmaOutcome; readonly landed: DmaLanding; readonly why: string }
   /** Something the engine caught: a broken transition invariant, an isolation breach, a caller bug. */
   | { readonly kind: 'linux.finding'; readonly finding: LinuxFinding }
   /** A command the engine refused; nothing changed. */

@@ -29,3 +29,8 @@ export type { BootRecord, ProbeRecord } from './os/core/boot.ts';
 export { IOMMU_DOMAIN, typeString as domainTypeString, type DomainTypeName } from './os/core/domain-type.ts';
 export { LINUX_CALLS } from './os/core/validate.ts';
 export { linuxTopologyView, type LinuxTopologyView, type DeviceView, type DomainView } from './os/core/view.ts';
+export { svaTopologyView, type SvaTopologyView, type MmView, type SvaDomainView, type PasidEntryView } from './os/core/sva-view.ts';
+export type { DmaApiReport, DmaDirection, DmaHandle, ResvRegion, ResvRegionSpec, ResvType, PcieKernelState } from './os/core/dma-types.ts';
+export type { PcieEndpoint } from './hw/pci/endpoints.ts';
+export type { AtcEntry } from './hw/pci/atc.ts';
+export { dmaTopologyView, type DmaTopologyView, type DmaDomainView, type PcieDeviceView } from './os/core/dma-view.ts';

@@ -68,6 +68,7 @@ function call(s: EngineState, c: Extract<LinuxCommand, { kind: 'linux.call' }>):
     {
       kind: 'linux.called', call: theCall, ret: out.ret, returned: out.returned, ...(out.value !== undefined ? { value: out.value } : {}),
       warnings: ctx.warnings, groups: allGroupStates(linux), hw: ctx.hw, checkpoints: ctx.transition.checkpoints, inflight: ctx.transition.inflightResults,
+      ...(ctx.dmaApi ? { dmaApi: ctx.dmaApi } : {}),
     },
     ...findingEvents(ctx.findings),
   ];

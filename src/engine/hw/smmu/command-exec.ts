@@ -7,6 +7,8 @@
  * with CMD_TLBI_NH_ALL for nesting parents.
  */
 import { assertNever } from '../../util/assert.ts';
+import { atcInvRange } from '../pci/atc.ts';
+import type { PciEndpoints } from '../pci/endpoints.ts';
 import type { ConfigCache } from './config-cache.ts';
 import type { SmmuCommand } from './command.ts';
 import { TlbStage, type Iotlb, type TlbEntryView } from './iotlb.ts';
@@ -31,7 +33,7 @@ function tlbiRange(f: SmmuCommand['fields']): [bigint, bigint] {
   return [addr, addr + pages * granule];
 }
 
-export function executeCommand(cmd: SmmuCommand, cache: ConfigCache, tlb: Iotlb): CommandEffect {
+export function executeCommand(cmd: SmmuCommand, cache: ConfigCache, tlb: Iotlb, endpoints?: PciEndpoints): CommandEffect {
   const f = cmd.fields;
   const n = (name: string) => Number(f[name] ?? 0n);
   const isS1 = (e: TlbEntryView) => e.stage !== TlbStage.S2;
@@ -76,8 +78,20 @@ export function executeCommand(cmd: SmmuCommand, cache: ConfigCache, tlb: Iotlb)
     case 'CMD_PREFETCH_CONFIG':
     case 'CMD_PREFETCH_ADDR':
       return { summary: 'prefetch hint (the model fetches on demand)', invalidated: 0 };
-    case 'CMD_ATC_INV':
-      return { summary: `ATC invalidation sent to stream ${n('StreamID')}`, invalidated: 0 };
+    case 'CMD_ATC_INV': {
+      // An ATS Invalidate Request to the function whose RID is the StreamID; CMD_SYNC waits for its completion.
+      const [start, end] = atcInvRange(f.Address ?? 0n, n('Size'));
+      const pasid = f.SSV === 1n ? n('SubstreamID') : null;
+      const r = endpoints?.atsInvalidate(n('StreamID'), pasid, start, end) ?? { reached: null, invalidated: 0 };
+      const what = n('Size') >= 52 ? 'every address' : `0x${start.toString(16)}..0x${(end - 1n).toString(16)}`;
+      const scope = pasid === null ? 'any PASID' : `PASID ${pasid}`;
+      return {
+        summary: r.reached === null
+          ? `ATS Invalidate Request to StreamID ${n('StreamID')} (${what}, ${scope}): no ATS function answers at that RID`
+          : `ATS Invalidate Request to ${r.reached} (StreamID ${n('StreamID')}, ${what}, ${scope}): ${r.invalidated} ATC entr${r.invalidated === 1 ? 'y' : 'ies'} invalidated`,
+        invalidated: r.invalidated,
+      };
+    }
     case 'CMD_PRI_RESP':
       return { summary: `PRI response ${n('Resp')} to stream ${n('StreamID')}, group ${n('GRPID')}`, invalidated: 0 };
     case 'CMD_RESUME':

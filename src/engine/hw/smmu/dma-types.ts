@@ -40,6 +40,8 @@ export interface DmaTrace {
   readonly s1Bypassed?: boolean;
   readonly tlb?: { readonly hit: boolean; readonly entry?: TlbEntryView };
   readonly walk?: WalkResult;
+  /** A translated request (PCIe AT = Translated): the device's ATC gave the address, so the SMMU did not walk. */
+  readonly ats?: { readonly untranslated: bigint; readonly pasid: number | null; readonly atcOutput: bigint };
 }
 
 export interface DmaOutcome {

@@ -6,6 +6,7 @@
  */
 import { EngineError } from '../../util/assert.ts';
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
+import { PciEndpoints } from '../pci/endpoints.ts';
 import { decodeCommand, CMD_BYTES, type SmmuCommand } from './command.ts';
 import { executeCommand } from './command-exec.ts';
 import { ConfigCache } from './config-cache.ts';
@@ -46,14 +47,17 @@ export class Smmu implements SmmuContext {
   readonly regs: Map<RegisterName, bigint>;
   configCache: ConfigCache;
   iotlb: Iotlb;
+  /** The PCIe functions behind its root complex: where CMD_ATC_INV sends ATS Invalidate Requests (SID = RID). */
+  readonly endpoints: PciEndpoints;
 
-  constructor(readonly mem: PhysicalMemory, readonly features: SmmuFeatures, init?: { regs: Map<RegisterName, bigint>; configCache: ConfigCache; iotlb: Iotlb }) {
+  constructor(readonly mem: PhysicalMemory, readonly features: SmmuFeatures, init?: { regs: Map<RegisterName, bigint>; configCache: ConfigCache; iotlb: Iotlb; endpoints?: PciEndpoints }) {
     validateFeatures(features);
     this.regs = init ? new Map(init.regs) : new Map<RegisterName, bigint>([
       ['IDR0', BigInt(idr0(features))], ['IDR1', BigInt(idr1(features))], ['IDR3', 0n], ['IDR5', BigInt(idr5(features))], ['GBPA', GBPA_RESET],
     ]);
     this.configCache = init?.configCache ?? new ConfigCache();
     this.iotlb = init?.iotlb ?? new Iotlb();
+    this.endpoints = init?.endpoints ?? new PciEndpoints();
   }
 
   read(name: RegisterName): bigint {
@@ -123,7 +127,7 @@ export class Smmu implements SmmuContext {
         : STAGE2_COMMANDS.has(cmd.op) && !this.features.stage2 ? `${cmd.op} needs stage 2, which this SMMU does not implement`
         : undefined;
       if (illegal || !cmd) return [...done, this.stop(index, address, words, 'CERROR_ILL', cons, illegal ?? 'not a command')];
-      const effect = executeCommand(cmd, this.configCache, this.iotlb);
+      const effect = executeCommand(cmd, this.configCache, this.iotlb, this.endpoints);
       if (cmd.op === 'CMD_SYNC' && cmd.fields.CS === 1n && (cmd.fields.MSIAddress ?? 0n) !== 0n) {
         this.mem.write(cmd.fields.MSIAddress as bigint, cmd.fields.MSIData ?? 0n, 4);
       }
@@ -167,6 +171,6 @@ export class Smmu implements SmmuContext {
   }
 
   clone(mem: PhysicalMemory): Smmu {
-    return new Smmu(mem, this.features, { regs: this.regs, configCache: this.configCache.clone(), iotlb: this.iotlb.clone() });
+    return new Smmu(mem, this.features, { regs: this.regs, configCache: this.configCache.clone(), iotlb: this.iotlb.clone(), endpoints: this.endpoints.clone() });
   }
 }

@@ -17,6 +17,7 @@ import { makeAbortSte, makeBypassSte, makeCdTableSte, makeNestedDomainSte, makeS
 import type { CallContext } from '../core/context.ts';
 import { findDomain } from '../core/state.ts';
 import type { ArmSmmuMaster, Errno, IommuDomain, PciDevice } from '../core/types.ts';
+import { atsCommit, atsPrepare, atsWanted } from './driver-ats.ts';
 import { armSmmuDomainFinalise, IO_PGTABLE_MAIR } from './driver-domain.ts';
 import { allocCdTable } from './driver-master.ts';
 import { clearCd, installSteForDev, writeCdEntry } from './driver-write.ts';
@@ -38,10 +39,12 @@ function prepare(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: ArmSm
   if (dev.failAttach.includes(d.name)) return 'ENOMEM';
   const owner = devicesDomain(ctx, d)?.smmu;
   if (owner && !owner.devices.some((x) => x.master === master.device && x.ssid === 0)) owner.devices.push({ master: master.device, ssid: 0 });
+  atsPrepare(ctx, master, atsWanted(ctx, d, master));
   return 0;
 }
 
 function commit(ctx: CallContext, d: IommuDomain, master: ArmSmmuMaster, old: string | null): void {
+  atsCommit(ctx, master, atsWanted(ctx, d, master));
   const oldOwner = devicesDomain(ctx, findDomain(ctx.linux, old));
   if (oldOwner?.smmu && oldOwner !== devicesDomain(ctx, d)) oldOwner.smmu.devices = oldOwner.smmu.devices.filter((x) => !(x.master === master.device && x.ssid === 0));
   master.ridDomain = d.name;
@@ -75,10 +78,10 @@ function attachPaging(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: 
     if (t?.stage !== 1 || sd.asid === null || !master.cdTable) throw new Error(`model bug: ${d.name} has no stage-1 table`);
     const c = t.config;
     writeCdEntry(ctx, master, 0, makeS1Cd({ asid: sd.asid, ttb0: c.TTB0, T0SZ: c.T0SZ, TG0: c.TG0, IRGN0: 1, ORGN0: 1, SH0: 3, IPS: c.IPS, mair: IO_PGTABLE_MAIR }), `arm_smmu_make_s1_cd: CD 0 of ${dev.name} -> ${d.name} (ASID ${sd.asid})`);
-    const ste = makeCdTableSte({ cdTable: master.cdTable.address, s1Fmt: 0, s1CdMax: master.ssidBits, s1dss: S1DSS_VALUES.ssid0, ats: false, features: makerFeatures(ctx) });
+    const ste = makeCdTableSte({ cdTable: master.cdTable.address, s1Fmt: 0, s1CdMax: master.ssidBits, s1dss: S1DSS_VALUES.ssid0, ats: atsWanted(ctx, d, master), features: makerFeatures(ctx) });
     installSteForDev(ctx, master, ste, `arm_smmu_make_cdtable_ste: ${dev.name} translates through its CD table`);
   } else {
-    installSteForDev(ctx, master, makeS2DomainSte(s2SteOptions(ctx, d)), `arm_smmu_make_s2_domain_ste: ${dev.name} -> ${d.name} (VMID ${sd.vmid})`);
+    installSteForDev(ctx, master, makeS2DomainSte({ ...s2SteOptions(ctx, d), ats: atsWanted(ctx, d, master) }), `arm_smmu_make_s2_domain_ste: ${dev.name} -> ${d.name} (VMID ${sd.vmid})`);
     clearCd(ctx, master, 0, `arm_smmu_clear_cd: CD 0 of ${dev.name} is no longer used`);
   }
   commit(ctx, d, master, old);
@@ -88,10 +91,11 @@ function attachPaging(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: 
 /** arm_smmu_attach_dev_ste: BLOCKED and IDENTITY. */
 function attachSte(ctx: CallContext, d: IommuDomain, master: ArmSmmuMaster, old: string | null): 0 {
   const blocked = d.type === 'BLOCKED';
+  atsPrepare(ctx, master, atsWanted(ctx, d, master));
   let ste = blocked ? makeAbortSte() : makeBypassSte({ features: makerFeatures(ctx) });
   if (master.cdTableInSte && master.usedSsids > 0 && master.cdTable) {
     // PASIDs still translate: keep the CD table and say what traffic without a PASID gets.
-    ste = makeCdTableSte({ cdTable: master.cdTable.address, s1Fmt: 0, s1CdMax: master.ssidBits, s1dss: blocked ? S1DSS_VALUES.terminate : S1DSS_VALUES.bypass, ats: false, features: makerFeatures(ctx) });
+    ste = makeCdTableSte({ cdTable: master.cdTable.address, s1Fmt: 0, s1CdMax: master.ssidBits, s1dss: blocked ? S1DSS_VALUES.terminate : S1DSS_VALUES.bypass, ats: atsWanted(ctx, d, master), features: makerFeatures(ctx) });
   }
   installSteForDev(ctx, master, ste, blocked ? `arm_smmu_make_abort_ste: ${master.device} is blocked` : `arm_smmu_make_bypass_ste: ${master.device} bypasses translation`);
   commit(ctx, d, master, old);
@@ -112,7 +116,7 @@ function attachNested(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: 
   const v = decodeFields([n.vste[0], n.vste[1]], STE_FIELDS);
   const num = (k: string) => Number(v[k] ?? 0n);
   const ste = makeNestedDomainSte({
-    s2: s2SteOptions(ctx, parent), ats: false, vsteConfig: n.config,
+    s2: s2SteOptions(ctx, parent), ats: atsWanted(ctx, d, master), vsteConfig: n.config,
     vste: { S1ContextPtr: v.S1ContextPtr ?? 0n, S1Fmt: num('S1Fmt'), S1CDMax: num('S1CDMax'), S1DSS: num('S1DSS'), S1CIR: num('S1CIR'), S1COR: num('S1COR'), S1CSH: num('S1CSH'), S1STALLD: num('S1STALLD') === 1 },
   });
   installSteForDev(ctx, master, ste, `arm_smmu_make_nested_domain_ste: ${dev.name} -> ${d.name} (the guest's vSTE, ${n.config}, over ${parent.name})`);

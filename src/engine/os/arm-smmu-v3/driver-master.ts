@@ -13,6 +13,7 @@ import { STE_BYTES, STE_CONFIG, STE_FIELDS } from '../../hw/smmu/ste-fields.ts';
 import type { CallContext } from '../core/context.ts';
 import type { ArmSmmuMaster, Errno, PciDevice } from '../core/types.ts';
 import { storeQwords } from './cmdq.ts';
+import { armSmmuEnablePasid, armSmmuPrepareAts } from './driver-ats.ts';
 import { steAddressFor } from './structures.ts';
 
 /** CTXDESC_LINEAR_CDMAX: a linear CD table holds at most 2^10 CDs (64 KB); 2-level CD tables are the PASID layer's to add. */
@@ -61,9 +62,11 @@ export function armSmmuProbeDevice(ctx: CallContext, dev: PciDevice, streamIds: 
   }
   for (const sid of streams) ensureStreamTableEntry(ctx, sid);
   const f = ctx.smmu.features;
-  const ssidBits = Math.min(dev.pasidBits, f.ssidBits, LINEAR_CDMAX);
+  // PASID is enabled now, before ATS ever can be (PCIe: PASID Enable must not change while ATS is enabled).
+  const ssidBits = Math.min(armSmmuEnablePasid(ctx, dev), f.ssidBits, LINEAR_CDMAX);
   const master: ArmSmmuMaster = { device: dev.name, streams, ssidBits, cdTable: null, cdTableInSte: false, usedSsids: 0, atsEnabled: false, ridDomain: null, vmaster: null };
   ctx.linux.masters.push(master);
+  armSmmuPrepareAts(ctx, dev);
   return master;
 }
 

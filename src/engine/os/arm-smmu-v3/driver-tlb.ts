@@ -8,12 +8,13 @@
  *   closed by CMD_SYNC.
  * - The whole context (arm_smmu_tlb_inv_context, flush_iotlb_all, and before
  *   a domain's tables are freed): CMD_TLBI_NH_ASID or CMD_TLBI_S12_VMALL.
- * The ATS layer adds CMD_ATC_INV for the domain's ATS masters after these.
+ * Both are followed by CMD_ATC_INV for the domain's ATS masters (driver-ats.ts).
  */
 import type { MappedEntry } from '../../hw/pgtable/io-pgtable.ts';
 import type { CallContext } from '../core/context.ts';
 import type { IommuDomain } from '../core/types.ts';
 import { issueCommands, type CommandRequest } from './cmdq.ts';
+import { atcInvDomain } from './driver-ats.ts';
 
 /** CMDQ_BATCH_ENTRIES. */
 export const CMDQ_BATCH_ENTRIES = 64;
@@ -34,6 +35,9 @@ export function invalidateUnmapped(ctx: CallContext, d: IommuDomain, entries: re
     : entries.map((e) => ({ op: 'CMD_TLBI_S2_IPA', fields: { VMID: BigInt(sd.vmid ?? 0), Leaf: 1n, Address: e.iova } }));
   if (sd.stage === 2 && sd.nestParent) cmds.push({ op: 'CMD_TLBI_NH_ALL', fields: { VMID: BigInt(sd.vmid ?? 0) } });
   issueBatched(ctx, `arm_smmu_iotlb_sync: invalidate what iommu_unmap cleared in ${d.name}`, cmds);
+  const start = entries.reduce((a, e) => (e.iova < a ? e.iova : a), entries[0]?.iova ?? 0n);
+  const end = entries.reduce((a, e) => (e.iova + e.size > a ? e.iova + e.size : a), 0n);
+  atcInvDomain(ctx, d, start, end - start);
 }
 
 export function flushDomainTlb(ctx: CallContext, d: IommuDomain, why: string): void {
@@ -43,4 +47,5 @@ export function flushDomainTlb(ctx: CallContext, d: IommuDomain, why: string): v
     ? { op: 'CMD_TLBI_NH_ASID', fields: { VMID: 0n, ASID: BigInt(sd.asid ?? 0) } }
     : { op: 'CMD_TLBI_S12_VMALL', fields: { VMID: BigInt(sd.vmid ?? 0) } };
   issueBatched(ctx, why, [cmd]);
+  atcInvDomain(ctx, d, 0n, 0n);
 }

@@ -12,6 +12,8 @@ import { setupDefaultDomain } from './default-domain.ts';
 import { pciDeviceGroup } from './device-group.ts';
 import { deviceUseDefaultDomain } from './ownership.ts';
 import { dmaAliases } from './pci.ts';
+import { pciEnumerate } from './pci-caps.ts';
+import { firmwareRegions } from './resv-spec.ts';
 import type { PciDeviceSpec, Ret } from './types.ts';
 
 export interface ProbeRecord {
@@ -32,6 +34,7 @@ export interface BootRecord {
 export function bootLinux(ctx: CallContext, specs: readonly PciDeviceSpec[]): BootRecord {
   const { linux } = ctx;
   const probed: ProbeRecord[] = [];
+  for (const dev of linux.devices) pciEnumerate(ctx, dev);
   for (const [i, dev] of linux.devices.entries()) {
     // The firmware (IORT) gives the device the StreamID of every DMA alias: SID = RID.
     const streamIds = dmaAliases(linux.devices, dev).map((a) => a.rid);
@@ -42,7 +45,10 @@ export function bootLinux(ctx: CallContext, specs: readonly PciDeviceSpec[]): Bo
       continue;
     }
     const maxPasids = dev.pasidBits > 0 ? 2 ** Math.min(dev.pasidBits, ctx.smmu.features.ssidBits) : 0;
-    dev.iommu = { streamIds, maxPasids, requireDirect: specs[i]?.requireDirect ?? false };
+    // A firmware direct region makes the device require_direct (iommu_create_device_direct_mappings sets it).
+    const firmware = firmwareRegions(specs[i]?.resvRegions, `devices[${i}]`);
+    const requireDirect = (specs[i]?.requireDirect ?? false) || firmware.some((r) => r.type === 'direct');
+    dev.iommu = { streamIds, maxPasids, requireDirect, firmwareRegions: firmware, pci32bitWorkaround: true };
     const choice = pciDeviceGroup(linux, dev);
     let g = choice.group;
     if (!g) {

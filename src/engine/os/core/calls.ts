@@ -11,6 +11,8 @@ import { domainFree, legacyDomainAlloc, pagingDomainAlloc } from './domain-alloc
 import { iommuIovaToPhys, iommuMap, iommuUnmap } from './map.ts';
 import { hwptAllocNested, vdeviceAlloc, viommuAlloc } from './nested.ts';
 import { deviceClaimDmaOwner, deviceReleaseDmaOwner, deviceUnuseDefaultDomain, deviceUseDefaultDomain, groupClaimDmaOwner, groupReleaseDmaOwner } from './ownership.ts';
+import { runDmaCall } from './dma-calls.ts';
+import { runPasidCall } from './pasid-calls.ts';
 import { resolveGroup } from './state.ts';
 import type { Errno } from './types.ts';
 
@@ -70,6 +72,19 @@ export function runCall(ctx: CallContext, c: LinuxCall): CallOutcome {
       return quantity(iommuUnmap(ctx, c.args.domain, c.args.iova, c.args.size));
     case 'iommu_iova_to_phys':
       return quantity(iommuIovaToPhys(ctx, c.args.domain, c.args.iova));
+    case 'iommu_attach_device_pasid':
+    case 'iommu_detach_device_pasid':
+    case 'iommu_replace_device_pasid':
+    case 'iommu_alloc_global_pasid':
+    case 'iommu_free_global_pasid':
+    case 'iommu_sva_bind_device':
+    case 'iommu_sva_unbind_device':
+    case 'iommu_sva_get_pasid':
+    case 'mm_alloc':
+    case 'mm_map':
+    case 'mm_unmap':
+    case 'mm_exit':
+      return runPasidCall(ctx, c);
     case 'iommu_group_store_type':
       return quantity(groupStoreType(ctx, resolveGroup(linux, c.args.group), c.args.type), true);
     case 'iommufd_viommu_alloc':
@@ -78,6 +93,23 @@ export function runCall(ctx: CallContext, c: LinuxCall): CallOutcome {
       return ret(vdeviceAlloc(ctx, c.args.viommu, c.args.dev, c.args.virtId));
     case 'iommufd_viommu_alloc_hwpt_nested':
       return ret(hwptAllocNested(ctx, c.args.name, c.args.viommu, c.args.vste));
+    case 'dma_set_mask':
+    case 'dma_map_single':
+    case 'dma_unmap_single':
+    case 'dma_map_sg':
+    case 'dma_unmap_sg':
+    case 'fq_flush_timeout':
+    case 'iommu_get_group_resv_regions':
+    case 'iommu_get_msi_cookie':
+    case 'iommu_dma_prepare_msi':
+    case 'pci_enable_pasid':
+    case 'pci_disable_pasid':
+    case 'pci_enable_ats':
+    case 'pci_disable_ats':
+    case 'pci_enable_pri':
+    case 'pci_disable_pri':
+    case 'ats_translate':
+      return runDmaCall(ctx, c);
     default:
       return assertNever(c, 'Linux call');
   }

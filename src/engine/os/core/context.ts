@@ -8,6 +8,7 @@ import type { Smmu } from '../../hw/smmu/smmu.ts';
 import type { EngineState } from '../../state.ts';
 import { EngineError } from '../../util/assert.ts';
 import type { InflightDma } from './call-types.ts';
+import type { DmaApiReport } from './dma-types.ts';
 import type { LinuxFinding, LinuxHwWrite } from './record-types.ts';
 import { Transition } from './transition.ts';
 import type { LinuxState } from './types.ts';
@@ -17,6 +18,8 @@ export class CallContext {
   readonly warnings: string[] = [];
   readonly findings: LinuxFinding[] = [];
   readonly transition: Transition;
+  /** Set by DMA API, flush-queue and ATS calls: the state the UI shows after them (os/core/dma-report.ts). */
+  dmaApi?: DmaApiReport;
 
   constructor(
     readonly s: EngineState,

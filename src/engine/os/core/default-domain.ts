@@ -8,6 +8,8 @@
 import type { CallContext } from './context.ts';
 import { IDENTITY_DOMAIN, domainFree, pagingDomainAlloc } from './domain-alloc.ts';
 import { SYSFS_TYPE, type DomainTypeName } from './domain-type.ts';
+import { iommuSetupDmaOps } from './dma-api.ts';
+import { createGroupDirectMappings } from './resv-regions.ts';
 import { groupSetDomain, groupSetDomainInternal, IOMMU_SET_DOMAIN_MUST_SUCCEED } from './set-domain.ts';
 import { deviceNamed, domainNamed, findDomain, freshName } from './state.ts';
 import type { Errno, IommuGroup, Ret } from './types.ts';
@@ -76,7 +78,9 @@ export function setupDefaultDomain(ctx: CallContext, g: IommuGroup, target: Doma
   if (isErrno(dom)) return dom;
   if (g.defaultDomain === dom) return 0;
   const oldDefault = g.defaultDomain;
-  // Set before the attach: __iommu_device_set_domain compares with it. Direct mappings (RMRs) would go in here first.
+  // Direct mappings (RMRs) go in before any device can use the domain.
+  createGroupDirectMappings(ctx, g, domainNamed(ctx.linux, dom));
+  // Set before the attach: __iommu_device_set_domain compares with it.
   g.defaultDomain = dom;
   if (g.domain === null) {
     // Drivers are not allowed to fail the first attach.
@@ -91,6 +95,7 @@ export function setupDefaultDomain(ctx: CallContext, g: IommuGroup, target: Doma
     }
   }
   if (oldDefault !== null && oldDefault !== IDENTITY_DOMAIN) domainFree(ctx, oldDefault);
+  iommuSetupDmaOps(ctx, g);
   return 0;
 }
 

@@ -6,7 +6,7 @@
  * flush queue (deferred invalidation) is a later layer over iommu_unmap_fast.
  */
 import type { Prot } from '../../commands.ts';
-import { IoPgtableError } from '../../hw/pgtable/io-pgtable.ts';
+import { IoPgtableError, type MappedEntry } from '../../hw/pgtable/io-pgtable.ts';
 import { EngineError } from '../../util/assert.ts';
 import { invalidateUnmapped } from '../arm-smmu-v3/driver-tlb.ts';
 import type { CallContext } from './context.ts';
@@ -37,13 +37,19 @@ function forget(d: IommuDomain, iova: bigint, size: bigint): void {
   d.mappings = out.sort((a, b) => (a.iova < b.iova ? -1 : 1));
 }
 
-/** __iommu_unmap + iommu_iotlb_sync. Returns the bytes unmapped. */
-function unmapAndSync(ctx: CallContext, d: IommuDomain, iova: bigint, size: bigint): bigint {
+/** iommu_unmap_fast: entries cleared, nothing invalidated; the caller syncs now (strict) or later (a flush queue). */
+export function unmapFast(ctx: CallContext, d: IommuDomain, iova: bigint, size: bigint): { unmapped: bigint; entries: readonly MappedEntry[] } {
   const r = pgtableOf(ctx, d).unmap(iova, size);
   if (r.writes.length > 0) ctx.hw.push({ kind: 'memory', why: `io-pgtable: clear entries of ${d.name}`, writes: r.writes });
   // io-pgtable has already given the emptied tables back to the allocator.
   for (const t of r.tablesFreed) ctx.hw.push({ kind: 'free', what: `level ${t.level} table of ${d.name}`, address: t.address, bytes: BigInt(pgtableOf(ctx, d).g.granule) });
   forget(d, iova, r.unmapped);
+  return { unmapped: r.unmapped, entries: r.entries };
+}
+
+/** __iommu_unmap + iommu_iotlb_sync. Returns the bytes unmapped. */
+function unmapAndSync(ctx: CallContext, d: IommuDomain, iova: bigint, size: bigint): bigint {
+  const r = unmapFast(ctx, d, iova, size);
   invalidateUnmapped(ctx, d, r.entries);
   return r.unmapped;
 }

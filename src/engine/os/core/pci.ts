@@ -5,6 +5,7 @@
  * and StreamIDs depend on are modelled.
  */
 import { EngineError } from '../../util/assert.ts';
+import { firmwareRegions } from './resv-spec.ts';
 import { BRIDGE_TYPES, type PciDevice, type PciDeviceSpec, type PciDeviceType } from './types.ts';
 
 const DEVICE_TYPES: readonly PciDeviceType[] = ['endpoint', 'rc-integrated', 'root-port', 'upstream-port', 'downstream-port', 'pcie-to-pci-bridge', 'pci', 'pci-bridge'];
@@ -72,6 +73,7 @@ export function buildDevices(specs: readonly PciDeviceSpec[]): PciDevice[] {
       failAttach: [...(s.failAttach ?? [])], driver: null, iommu: null, probeError: null, group: null,
     };
     if (d.pasidBits < 0 || d.pasidBits > 20 || !Number.isInteger(d.pasidBits)) throw new EngineError(`${at}: pasidBits must be 0..20`, `${at}.pasidBits`);
+    firmwareRegions(s.resvRegions, at);
     out.push(d);
     byName.set(d.name, d);
   });

@@ -2,12 +2,13 @@
  * What memory a domain lets a device reach, from what the kernel put in it
  * (iommu_map's record), independently of the page tables the SMMU walks:
  * the reference both the transition invariant and the isolation check judge
- * a DMA against. The PASID/SVA layer adds the SVA case (the mm's tables).
+ * a DMA against. An SVA domain reaches what its mm maps (sva-state.ts).
  */
 import type { Access } from '../../hw/pgtable/types.ts';
 import type { DmaOutcome } from '../../hw/smmu/dma-types.ts';
 import type { Landing } from './record-types.ts';
 import { findDomain } from './state.ts';
+import { reachMappings } from './sva-state.ts';
 import type { IommuDomain, LinuxState, Mapping } from './types.ts';
 
 /** The SMMU refuses writes to read-only and execution of XN pages; reads are always allowed by a present leaf. */
@@ -41,7 +42,11 @@ export function domainReaches(linux: LinuxState, domain: IommuDomain | undefined
       const parent = findDomain(linux, viommu?.parent ?? null);
       return parent?.mappings.some((m) => pa >= m.paddr && pa < m.paddr + m.size && permits(m, access)) ?? false;
     }
-    case 'SVA':
+    case 'SVA': {
+      // The CPU's page tables: what the process maps now, nothing once it has exited.
+      const m = reachMappings(linux, domain).find((x) => iova >= x.iova && iova < x.iova + x.size);
+      return m !== undefined && m.paddr + (iova - m.iova) === pa && permits(m, access);
+    }
     case 'PLATFORM':
       return false;
   }

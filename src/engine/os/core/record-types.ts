@@ -20,7 +20,9 @@ export type LinuxHwWrite =
   /** Plain stores: page-table entries, initial STEs, L1 descriptors. */
   | { readonly kind: 'memory'; readonly why: string; readonly writes: readonly MemoryWrite[] }
   /** Table memory handed out (zeroed) or given back. */
-  | { readonly kind: 'alloc' | 'free'; readonly what: string; readonly address: bigint; readonly bytes: bigint };
+  | { readonly kind: 'alloc' | 'free'; readonly what: string; readonly address: bigint; readonly bytes: bigint }
+  /** A PCI configuration write to a capability register of a function (PASID, ATS or PRI Control: os/core/pci-caps.ts). */
+  | { readonly kind: 'pci-config'; readonly device: string; readonly register: string; readonly old: number; readonly value: number; readonly why: string };
 
 /** Where each device of the switching group is at a checkpoint. */
 export interface CheckpointDevice {
@@ -38,6 +40,8 @@ export interface Checkpoint {
   /** group->domain when the switch began, and the domain it is going to. */
   readonly old: string | null;
   readonly new: string;
+  /** Set when one PASID of the group switches, not its RID; the devices' domains are then those of that PASID. */
+  readonly pasid?: number;
   readonly devices: readonly CheckpointDevice[];
 }
 
@@ -63,7 +67,9 @@ export type FindingRule =
   /** iommu_domain_free of a domain still in use (a use-after-free in the kernel). */
   | 'free-while-attached'
   /** Two devices behind one PCIe-to-PCI bridge alias one StreamID: arm-smmu-v3 refuses the second ("expect DMA to be broken"). */
-  | 'aliasing-streamid';
+  | 'aliasing-streamid'
+  /** PASID Enable changed while ATS Enable is set: undefined behaviour (PCIe Base spec, ATS Control register). */
+  | 'pcie-ordering';
 
 export interface LinuxFinding {
   readonly rule: FindingRule;

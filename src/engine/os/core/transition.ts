@@ -18,9 +18,11 @@ import type { Access } from '../../hw/pgtable/types.ts';
 import type { InflightDma } from './call-types.ts';
 import type { CallContext } from './context.ts';
 import { wireRid } from './pci.ts';
+import { otherTraffic, svaProbeAddresses } from './pasid-traffic.ts';
 import { judge } from './reach.ts';
 import type { Checkpoint, InflightResult } from './record-types.ts';
 import { deviceNamed, findDomain, masterOf } from './state.ts';
+import { dmaDomainName, installedDomain } from './sva-state.ts';
 import type { IommuDomain, IommuGroup } from './types.ts';
 
 const PROBE_ACCESS: Access = { kind: 'read', privileged: false };
@@ -49,16 +51,18 @@ export function probeAddresses(d: IommuDomain | undefined, parent: IommuDomain |
 export class Transition {
   readonly checkpoints: Checkpoint[] = [];
   readonly inflightResults: InflightResult[] = [];
-  private active: { group: IommuGroup; old: string | null; new: string } | null = null;
+  /** `pasid` set: one PASID of the group switches (iommu_attach_device_pasid and friends), not its RID. */
+  private active: { group: IommuGroup; old: string | null; new: string; pasid?: number } | null = null;
   /** The device whose STE/CD the driver is rewriting now. */
   moving: { device: string; from: string | null; to: string } | null = null;
   private readonly reported = new Set<string>();
 
   constructor(private readonly ctx: CallContext, private readonly inflight: readonly InflightDma[]) {}
 
-  begin(group: IommuGroup, old: string | null, target: string): void {
-    this.active = { group, old, new: target };
-    this.point(`start: group ${group.id} leaves ${old ?? 'no domain'} for ${target}`);
+  begin(group: IommuGroup, old: string | null, target: string, pasid?: number): void {
+    this.active = { group, old, new: target, ...(pasid !== undefined ? { pasid } : {}) };
+    const what = pasid === undefined ? `group ${group.id}` : `PASID ${pasid} of group ${group.id}`;
+    this.point(`start: ${what} leaves ${old ?? 'no domain'} for ${target}`);
   }
 
   end(): void {
@@ -72,10 +76,10 @@ export class Transition {
     const { linux } = this.ctx;
     const index = this.checkpoints.length;
     this.checkpoints.push({
-      index, label, group: a.group.id, old: a.old, new: a.new,
+      index, label, group: a.group.id, old: a.old, new: a.new, ...(a.pasid !== undefined ? { pasid: a.pasid } : {}),
       devices: a.group.devices.map((name) => ({
         device: name,
-        domain: masterOf(linux, name)?.ridDomain ?? null,
+        domain: a.pasid === undefined ? (masterOf(linux, name)?.ridDomain ?? null) : installedDomain(linux, name, a.pasid),
         ...(this.moving?.device === name ? { moving: { from: this.moving.from, to: this.moving.to } } : {}),
       })),
     });
@@ -86,13 +90,25 @@ export class Transition {
     }
     const peek = peekContext(this.ctx.smmu);
     const parentOf = (d: IommuDomain | undefined) => findDomain(linux, linux.viommus.find((v) => v.name === d?.nested?.viommu)?.parent ?? null);
-    const addresses = [...SENTINELS, ...probeAddresses(oldDomain, parentOf(oldDomain)), ...probeAddresses(newDomain, parentOf(newDomain))];
+    const addressesOf = (d: IommuDomain | undefined) => [...probeAddresses(d, parentOf(d)), ...svaProbeAddresses(linux, d)];
+    const addresses = [...SENTINELS, ...addressesOf(oldDomain), ...addressesOf(newDomain)];
+    this.probe(index, peek, a.pasid, addresses, oldDomain, newDomain, a.old, a.new);
+    // The RID and the other PASIDs of the group must keep reaching only their own domains meanwhile.
+    for (const other of otherTraffic(a.group, a.pasid)) {
+      const own = findDomain(linux, other.domain);
+      this.probe(index, peek, other.ssid, [...SENTINELS, ...addressesOf(own)], own, own, other.domain, other.domain ?? 'nothing');
+    }
+  }
+
+  private probe(index: number, peek: SmmuContext, ssid: number | undefined, addresses: readonly bigint[], oldDomain: IommuDomain | undefined, newDomain: IommuDomain | undefined, old: string | null, target: string): void {
+    const { linux } = this.ctx;
+    const a = this.active as { group: IommuGroup };
     for (const name of a.group.devices) {
       for (const sid of this.streamsOf(name)) {
         for (const address of addresses) {
-          const outcome = runDma(peek, { sid, address, access: PROBE_ACCESS });
+          const outcome = runDma(peek, { sid, address, access: PROBE_ACCESS, ...(ssid !== undefined ? { ssid } : {}) });
           const j = judge(linux, outcome, oldDomain, newDomain);
-          if (j.landed === 'outside') this.violation(index, name, sid, outcome, j.why, a.old, a.new);
+          if (j.landed === 'outside') this.violation(index, name, sid, outcome, j.why, old, target, ssid);
         }
       }
     }
@@ -100,31 +116,32 @@ export class Transition {
 
   /** A real DMA from a device (the StreamID its requests carry), judged against the switch, or against its own group's domain if it is not switching. */
   private inflightDma(index: number, dma: InflightDma, oldDomain: IommuDomain | undefined, newDomain: IommuDomain | undefined): void {
-    const a = this.active as { group: IommuGroup; old: string | null; new: string };
+    const a = this.active as { group: IommuGroup; old: string | null; new: string; pasid?: number };
     const { linux } = this.ctx;
     const dev = deviceNamed(linux, dma.device, 'inflight.device');
     const sid = wireRid(linux.devices, dev);
     const outcome = this.ctx.smmu.dma({ sid, address: dma.iova, access: dma.access, ...(dma.pasid !== undefined ? { ssid: dma.pasid } : {}) });
-    const switching = a.group.devices.includes(dev.name);
-    const own = switching ? undefined : findDomain(linux, linux.groups.find((g) => g.id === dev.group)?.domain ?? null);
+    // Only the traffic being switched (the RID, or the one PASID) may land on either domain; the rest stays on its own.
+    const switching = a.group.devices.includes(dev.name) && dma.pasid === a.pasid;
+    const own = switching ? undefined : findDomain(linux, dmaDomainName(linux, dev, dma.pasid));
     const j = switching ? judge(linux, outcome, oldDomain, newDomain) : judge(linux, outcome, own, own);
     this.inflightResults.push({ checkpoint: index, device: dev.name, sid, iova: dma.iova, outcome, landed: j.landed });
     if (j.landed !== 'outside') return;
-    if (switching) this.violation(index, dev.name, sid, outcome, j.why, a.old, a.new);
-    else this.ctx.finding({ rule: 'isolation', message: `checkpoint ${index}: DMA from ${dev.name} (StreamID ${sid}), not in the switching group, ${j.why}`, checkpoint: index, device: dev.name, sid, iova: dma.iova, seen: { result: outcome.result, ...(outcome.output !== undefined ? { output: outcome.output } : {}) } });
+    if (switching) this.violation(index, dev.name, sid, outcome, j.why, a.old, a.new, dma.pasid);
+    else this.ctx.finding({ rule: 'isolation', message: `checkpoint ${index}: DMA from ${dev.name} (StreamID ${sid}${dma.pasid !== undefined ? `, PASID ${dma.pasid}` : ''}), not part of the switch, ${j.why}`, checkpoint: index, device: dev.name, sid, iova: dma.iova, seen: { result: outcome.result, ...(outcome.output !== undefined ? { output: outcome.output } : {}) } });
   }
 
   private streamsOf(device: string): readonly number[] {
     return masterOf(this.ctx.linux, device)?.streams ?? [];
   }
 
-  private violation(checkpoint: number, device: string, sid: number, outcome: DmaOutcome, why: string, old: string | null, target: string): void {
-    const key = `${device}/${sid}/${outcome.tx.address}`;
+  private violation(checkpoint: number, device: string, sid: number, outcome: DmaOutcome, why: string, old: string | null, target: string, ssid?: number): void {
+    const key = `${device}/${sid}/${ssid ?? '-'}/${outcome.tx.address}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
     this.ctx.finding({
       rule: 'transition-invariant',
-      message: `checkpoint ${checkpoint} (${this.checkpoints[checkpoint]?.label ?? ''}): DMA from ${device} (StreamID ${sid}) at 0x${outcome.tx.address.toString(16)} ${why}; only ${old ?? 'nothing'}, ${target} or blocked are allowed`,
+      message: `checkpoint ${checkpoint} (${this.checkpoints[checkpoint]?.label ?? ''}): DMA from ${device} (StreamID ${sid}${ssid !== undefined ? `, PASID ${ssid}` : ''}) at 0x${outcome.tx.address.toString(16)} ${why}; only ${old ?? 'nothing'}, ${target} or blocked are allowed`,
       checkpoint, device, sid, iova: outcome.tx.address,
       seen: { result: outcome.result, ...(outcome.output !== undefined ? { output: outcome.output } : {}) },
       allowed: { old, new: target },

@@ -6,6 +6,8 @@
  */
 import type { Prot } from '../../commands.ts';
 import type { DomainTypeName } from './domain-type.ts';
+import type { IommuDmaCookie, PcieKernelState, ResvRegion, ResvRegionSpec } from './dma-types.ts';
+import type { SvaDomainInfo, SvaState } from './sva-types.ts';
 
 /** The kernel's error numbers, by name. A call returns 0 or one of these. */
 export type Errno =
@@ -54,6 +56,8 @@ export interface PciDeviceSpec {
   readonly driverManagedDma?: boolean;
   /** Stands for an IOMMU_RESV_DIRECT (RMR) region until reserved regions are modelled: dev->iommu->require_direct. */
   readonly requireDirect?: boolean;
+  /** Firmware reservations for the device (IORT RMRs, DT reserved-memory): direct ones are mapped 1:1 into DMA domains. */
+  readonly resvRegions?: readonly ResvRegionSpec[];
   /** The device is fully coherent (firmware CANWBS): needed for a vIOMMU on an SMMU without S2FWB. Default true. */
   readonly canwbs?: boolean;
   /** Fault injection (failslab): the driver's attach of this device to these domains fails with ENOMEM. */
@@ -92,6 +96,10 @@ export interface PciDevice {
   probeError: Errno | null;
   /** dev->iommu_group (its id). */
   group: number | null;
+  /** pdev's PASID / ATS / PRI state (drivers/pci/ats.c), set when the IOMMU driver probes it. */
+  pcie?: PcieKernelState;
+  /** dev->dma_mask: DMA_BIT_MASK(32) for a PCI device until its driver sets another. */
+  dmaMask?: bigint;
 }
 
 /** struct dev_iommu. */
@@ -100,6 +108,10 @@ export interface DevIommu {
   readonly streamIds: readonly number[];
   readonly maxPasids: number;
   readonly requireDirect: boolean;
+  /** What the firmware reserves for the device (IORT RMRs, DT reserved-memory). */
+  readonly firmwareRegions?: readonly ResvRegion[];
+  /** dev->iommu->pci_32bit_workaround: try IOVAs below 4 GB first (cleared the first time that fails). */
+  pci32bitWorkaround?: boolean;
 }
 
 /** One entry of group->pasid_array: the domain (and attach handle) a PASID is attached to. Filled by the PASID/SVA layer. */
@@ -173,6 +185,10 @@ export interface IommuDomain {
   smmu: ArmSmmuDomain | null;
   nested: ArmSmmuNestedDomain | null;
   mappings: Mapping[];
+  /** The DMA API's iova_cookie (DMA, DMA_FQ) or VFIO's msi_cookie (UNMANAGED), once set up (os/core/dma-api.ts, msi.ts). */
+  dma?: IommuDmaCookie;
+  /** SVA domains only: the bound mm and how many groups use the domain (os/core/sva.ts). */
+  sva?: SvaDomainInfo;
 }
 
 /** struct arm_smmu_master. */
@@ -214,4 +230,6 @@ export interface LinuxState {
   asids: number[];
   vmids: number[];
   nextGroupId: number;
+  /** Process address spaces, PASIDs and SVA bonds, made on first use (os/core/sva-state.ts). */
+  sva?: SvaState;
 }
