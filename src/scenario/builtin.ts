@@ -5,6 +5,12 @@
  * never silently at the moment a user picks it.
  */
 import block2m from './builtin/block-2m.json' with { type: 'json' };
+import linuxClaimDmaOwner from './builtin/linux-claim-dma-owner.json' with { type: 'json' };
+import linuxDmaApiFq from './builtin/linux-dma-api-fq.json' with { type: 'json' };
+import linuxMsiDoorbell from './builtin/linux-msi-doorbell.json' with { type: 'json' };
+import linuxNestedIommufd from './builtin/linux-nested-iommufd.json' with { type: 'json' };
+import linuxReplaceDomain from './builtin/linux-replace-domain.json' with { type: 'json' };
+import linuxSvaBind from './builtin/linux-sva-bind.json' with { type: 'json' };
 import permissionFault from './builtin/permission-fault.json' with { type: 'json' };
 import smmuHitlessUpdate from './builtin/smmu-hitless-update.json' with { type: 'json' };
 import smmuNested from './builtin/smmu-nested.json' with { type: 'json' };
@@ -21,7 +27,7 @@ export interface BuiltinScenario {
   readonly scenario: Scenario;
 }
 
-/** In the order the scenario picker lists them: the 4KB walk is the first diagram users see, then the SMMU lessons. */
+/** In the order the scenario picker lists them: the 4KB walk is the first diagram users see, then the SMMU lessons, then Linux's. */
 const SOURCES: readonly (readonly [id: string, json: unknown])[] = [
   ['walk-4k-page', walk4kPage],
   ['walk-16k-page', walk16kPage],
@@ -32,6 +38,12 @@ const SOURCES: readonly (readonly [id: string, json: unknown])[] = [
   ['smmu-stale-iotlb', smmuStaleIotlb],
   ['smmu-hitless-update', smmuHitlessUpdate],
   ['smmu-nested', smmuNested],
+  ['linux-claim-dma-owner', linuxClaimDmaOwner],
+  ['linux-replace-domain', linuxReplaceDomain],
+  ['linux-nested-iommufd', linuxNestedIommufd],
+  ['linux-sva-bind', linuxSvaBind],
+  ['linux-dma-api-fq', linuxDmaApiFq],
+  ['linux-msi-doorbell', linuxMsiDoorbell],
 ];
 
 export function loadBuiltin(id: string, json: unknown): BuiltinScenario {

@@ -17,6 +17,7 @@ function record(value: unknown): Record<string, unknown> | undefined {
 export function smmuCrossChecks(steps: readonly unknown[]): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
   let probedAt: number | undefined;
+  let bootProbed = false;
   const firstProbe = steps.findIndex((raw) => record(raw)?.kind === 'smmu.probe');
   /** Stage of each page table created so far, by name. */
   const stages = new Map<string, 1 | 2>();
@@ -27,8 +28,12 @@ export function smmuCrossChecks(steps: readonly unknown[]): ScenarioIssue[] {
     const at = (field: string) => `steps[${index}].${field}`;
 
     if (step.kind === 'smmu.probe') {
-      if (probedAt !== undefined) issues.push({ path: at('kind'), message: `the SMMU was already probed at steps[${probedAt}]; a scenario has one SMMU, probed once` });
+      if (probedAt !== undefined) issues.push({ path: at('kind'), message: `the SMMU was already probed at steps[${probedAt}]${bootProbed ? ' by linux.boot' : ''}; a scenario has one SMMU, probed once` });
       else probedAt = index;
+    } else if (step.kind === 'linux.boot' && probedAt === undefined) {
+      // linux.boot probes the SMMU itself (arm_smmu_device_probe) when no smmu.probe came first.
+      probedAt = index;
+      bootProbed = true;
     } else if (step.kind.startsWith('smmu.') && probedAt === undefined) {
       issues.push({
         path: at('kind'),

@@ -5,6 +5,7 @@
  * a file with a type error elsewhere still gets these messages in one pass.
  */
 import { parseU64 } from '../engine/util/u64.ts';
+import { linuxCrossChecks } from './checks-linux.ts';
 import { smmuCrossChecks } from './checks-smmu.ts';
 import { HEX_PATTERN } from './fields.ts';
 import type { ScenarioIssue } from './issues.ts';
@@ -82,5 +83,6 @@ export function crossChecks(doc: Record<string, unknown>): ScenarioIssue[] {
     }
   });
   issues.push(...smmuCrossChecks(steps));
+  issues.push(...linuxCrossChecks(steps));
   return issues;
 }

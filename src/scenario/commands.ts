@@ -4,11 +4,15 @@
  * may leave out (size 8, privileged true) are filled in here, so a Scenario
  * stays exactly what the user wrote.
  */
-import type { EngineCommand, EngineOptions, Prot, Stage1Config } from '../engine/index.ts';
+import type { EngineCommand, EngineOptions, Stage1Config } from '../engine/index.ts';
 import { assertNever, parseU64 } from '../engine/index.ts';
+import { linuxStepToCommand } from './commands-linux.ts';
 import { smmuStepToCommand, stage2CreateCommand } from './commands-smmu.ts';
 import type { Scenario } from './schema.ts';
-import type { PgtableCreateStep, ProtSpec, ScenarioStep } from './steps.ts';
+import { protOf } from './steps-prot.ts';
+import type { PgtableCreateStep, ScenarioStep } from './steps.ts';
+
+export { protOf };
 
 export function engineOptionsOf(s: Scenario): EngineOptions {
   const memory = s.config?.tableMemory;
@@ -55,6 +59,10 @@ export function stepToCommand(step: ScenarioStep): EngineCommand {
     case 'smmu.commands':
     case 'smmu.dma':
       return smmuStepToCommand(step);
+    case 'linux.boot':
+    case 'linux.call':
+    case 'linux.dma':
+      return linuxStepToCommand(step);
     default:
       return assertNever(step, 'scenario step');
   }
@@ -78,11 +86,4 @@ function stage1ConfigOf(step: PgtableCreateStep): Partial<Stage1Config> & Pick<S
     ...(step.HAD1 === undefined ? {} : { HAD1: step.HAD1 }),
   };
   return config;
-}
-
-export function protOf(prot: ProtSpec): Prot {
-  if (typeof prot === 'string') {
-    return { read: prot.includes('r'), write: prot.includes('w'), exec: prot.includes('x'), priv: prot.includes('p') };
-  }
-  return { read: prot.read ?? false, write: prot.write ?? false, exec: prot.exec ?? false, priv: prot.priv ?? false };
 }

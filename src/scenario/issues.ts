@@ -10,6 +10,19 @@ import { COMMAND_OPS, type CommandOp, commandFields, unknownCommandMessage } fro
 import { smmuFeaturesSchema } from './steps-smmu.ts';
 import { STAGE2_CREATE_FIELDS, STEP_KINDS, fieldsOf, pgtableCreateStep, protObjectSchema } from './steps.ts';
 import { suggestName } from './suggest.ts';
+import { callSpec, KNOWN_CALLS, signatureText } from './linux-calls.ts';
+import { LINUX_CALL_FIELDS, inflightSchema, linuxSmmuSchema, pciDeviceSchema } from './steps-linux.ts';
+
+/** steps[n].args.x */
+const isCallArgument = (path: readonly PropertyKey[]) => path.length === 4 && path[0] === 'steps' && path[2] === 'args';
+
+/** An unknown kernel call, with the nearest known name. */
+export function unknownCallMessage(call: unknown): string {
+  if (call === undefined) return `is required: the kernel function to call, such as "iommu_attach_group"`;
+  if (typeof call !== 'string') return `must be the name of a kernel function, such as "iommu_attach_group" (got ${shown(call)})`;
+  const near = suggestName(call, KNOWN_CALLS);
+  return `unknown kernel call ${shown(call)}; ${near ? `did you mean "${near}"?` : `the calls are ${KNOWN_CALLS.join(', ')}`}`;
+}
 
 export interface ScenarioIssue {
   /** Where in the file: "steps[3].iova", "config.tableMemory.base"; "" for the document itself. */
@@ -91,6 +104,8 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
       }
     } else if (issue.code === 'invalid_union' && issue.discriminator === 'op') {
       out.push({ path: formatPath(issue.path), message: unknownCommandMessage(valueAt(input, issue.path)) });
+    } else if (issue.code === 'invalid_union' && issue.discriminator === 'call') {
+      out.push({ path: formatPath(issue.path), message: unknownCallMessage(valueAt(input, issue.path)) });
     } else if (issue.code === 'invalid_union' && issue.discriminator === 'stage') {
       out.push({ path: formatPath(issue.path), message: `must be 1 (a stage-1 table, the default) or 2 (a stage-2 table) (got ${shown(valueAt(input, issue.path))})` });
     } else if (issue.code === 'invalid_union' && issue.discriminator === 'kind') {
@@ -100,6 +115,9 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], input: unknow
         path: formatPath(issue.path),
         message: kind === undefined ? `is required: every step has a kind, ${expected}` : `unknown step kind ${shown(kind)}; expected ${expected}`,
       });
+    } else if (issue.message === 'is required' && isCallArgument(issue.path)) {
+      const call = valueAt(input, issue.path.slice(0, -2).concat('call'));
+      out.push({ path: formatPath(issue.path), message: `is required: ${signatureText(String(call))}` });
     } else {
       out.push({ path: formatPath(issue.path), message: issue.message });
     }
@@ -113,6 +131,8 @@ interface ObjectKind {
   readonly fields: readonly string[] | undefined;
   /** Set for a pgtable.create: which stage it is, so a field of the other stage gets its own message. */
   readonly stage?: 1 | 2;
+  /** "a field" unless said: a call has arguments. */
+  readonly what?: string;
 }
 
 const STAGE1_CREATE_FIELDS: readonly string[] = Object.keys(pgtableCreateStep.shape).filter((k) => !['kind', 'name', 'stage', 'note'].includes(k));
@@ -134,6 +154,7 @@ function objectAt(path: readonly PropertyKey[], input: unknown): ObjectKind {
       const kind = step.kind;
       if (typeof kind !== 'string') return { name: 'a step', fields: undefined };
       if (kind === 'pgtable.create') return { name: `a "${kind}" step`, fields: fieldsOf(kind, step.stage), stage: step.stage === 2 ? 2 : 1 };
+      if (kind === 'linux.call' && typeof step.call === 'string') return { name: `a "linux.call" step`, fields: [...LINUX_CALL_FIELDS] };
       return { name: `a "${kind}" step`, fields: fieldsOf(kind) };
     }
     case 'steps/#/fields': {
@@ -145,8 +166,21 @@ function objectAt(path: readonly PropertyKey[], input: unknown): ObjectKind {
       if (!COMMAND_OPS.includes(op as CommandOp)) return { name: 'a command', fields: undefined };
       return { name: op as string, fields: ['op', ...commandFields(op as CommandOp).map((f) => f.name)] };
     }
+    case 'steps/#/args': {
+      const call = (valueAt(input, path.slice(0, -1)) as Record<string, unknown>).call;
+      const spec = typeof call === 'string' ? callSpec(call) : undefined;
+      return { name: `${String(call)}()`, fields: spec ? Object.keys(spec.args) : undefined, what: 'an argument' };
+    }
+    case 'steps/#/devices/#':
+      return { name: 'a PCI device', fields: Object.keys(pciDeviceSchema.shape) };
+    case 'steps/#/smmu':
+      return { name: 'linux.boot\'s smmu', fields: Object.keys(linuxSmmuSchema.shape) };
+    case 'steps/#/smmu/features':
     case 'steps/#/features':
       return { name: 'features', fields: Object.keys(smmuFeaturesSchema.shape) };
+    case 'steps/#/inflight/#':
+      return { name: 'an in-flight DMA', fields: Object.keys(inflightSchema.shape) };
+    case 'steps/#/smmu/features/granules':
     case 'steps/#/features/granules':
       return { name: 'granules', fields: ['g4k', 'g16k', 'g64k'] };
     default:
@@ -162,8 +196,9 @@ function unknownFieldMessage(key: string, where: ObjectKind): string {
     return `is a stage-2 (STE) field, but this table is stage 1; add "stage": 2 for a stage-2 table, which takes ${STAGE2_CREATE_FIELDS.join(', ')} instead of the CD fields`;
   }
   const allowed = where.fields;
-  if (allowed === undefined) return `is not a field of ${where.name}`;
+  const what = where.what ?? 'a field';
+  if (allowed === undefined) return `is not ${what} of ${where.name}`;
   const near = suggestName(key, allowed);
-  const hint = near ? `; did you mean "${near}"?` : `; its fields are ${allowed.join(', ')}`;
-  return `is not a field of ${where.name}${hint}`;
+  const hint = near ? `; did you mean "${near}"?` : `; ${what === 'a field' ? 'its fields are' : 'it takes'} ${allowed.join(', ')}`;
+  return `is not ${what} of ${where.name}${hint}`;
 }

@@ -4,35 +4,15 @@
  */
 import type { EngineEvent } from '../engine/index.ts';
 import { assertNever, parseU64 } from '../engine/index.ts';
-import { protOf } from './commands.ts';
 import { groupedHex } from './hex-text.ts';
+import { protText, sizeText } from './label-text.ts';
+import { linuxStepLabel } from './label-linux.ts';
 import { smmuStepLabel } from './label-smmu.ts';
-import type { ProtSpec, ScenarioStep } from './steps.ts';
+import type { ScenarioStep } from './steps.ts';
 
-export { groupedHex };
-
-const UNITS: readonly [bigint, string][] = [
-  [1n << 40n, 'TB'],
-  [1n << 30n, 'GB'],
-  [1n << 20n, 'MB'],
-  [1n << 10n, 'KB'],
-];
-
-/** 0x200000 -> "2MB", 0x3000 -> "12KB", 0x1234 -> "0x1234 bytes". */
-export function sizeText(bytes: bigint): string {
-  for (const [unit, name] of UNITS) {
-    if (bytes >= unit && bytes % unit === 0n) return `${bytes / unit}${name}`;
-  }
-  return `${groupedHex(bytes)} bytes`;
-}
+export { groupedHex, sizeText };
 
 const GRANULE_OF_TG0: Readonly<Record<number, string>> = { 0: '4KB', 1: '64KB', 2: '16KB' };
-
-function protText(prot: ProtSpec): string {
-  const p = protOf(prot);
-  const letters = `${p.read ? 'r' : ''}${p.write ? 'w' : ''}${p.exec ? 'x' : ''}${p.priv ? 'p' : ''}`;
-  return letters === '' ? 'no access' : letters;
-}
 
 const addr = (text: string) => groupedHex(parseU64(text));
 
@@ -72,6 +52,10 @@ function labelOf(step: ScenarioStep, events: readonly EngineEvent[] | undefined)
     case 'smmu.commands':
     case 'smmu.dma':
       return smmuStepLabel(step, events);
+    case 'linux.boot':
+    case 'linux.call':
+    case 'linux.dma':
+      return linuxStepLabel(step, events);
     default:
       return assertNever(step, 'scenario step');
   }

@@ -142,7 +142,7 @@ export function eventLine(e: EventRecord): EventLine {
   };
 }
 
-function dmaLine(o: DmaOutcome, options: SmmuRunOptions): DmaLine {
+export function dmaLine(o: DmaOutcome, options: SmmuRunOptions): DmaLine {
   const t = o.trace;
   return {
     sid: o.tx.sid,

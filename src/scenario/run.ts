@@ -8,6 +8,7 @@ import type { EngineEvent, MappedEntry, WalkResult } from '../engine/index.ts';
 import { engineOptionsOf, stepToCommand } from './commands.ts';
 import { type Hex, jsonFriendly, toHex } from './format.ts';
 import type { Scenario } from './schema.ts';
+import { type LinuxStepResult, linuxEventResult } from './run-linux.ts';
 import { type SmmuStepResult, smmuEventResult } from './run-smmu.ts';
 import type { ScenarioStep } from './steps.ts';
 import { descriptorReads } from './walk-reads.ts';
@@ -80,6 +81,7 @@ export type StepResult =
       readonly trace?: WalkTraceLevel[];
     }
   | SmmuStepResult
+  | LinuxStepResult
   /** The engine refused the command (nothing changed), or failed on it. */
   | { readonly step: number; readonly kind: ScenarioStep['kind']; readonly error: string; readonly field?: string };
 
@@ -168,9 +170,12 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
       case 'linux.booted':
       case 'linux.called':
       case 'linux.dma':
-      case 'linux.finding':
-        // No v1 step kind issues Linux IOMMU core commands yet; the line names the event so nothing is silently dropped.
-        return { step: index, kind: step.kind, error: `unexpected ${event.kind} event: no v1 step issues Linux IOMMU core commands` };
+      case 'linux.finding': {
+        // A call's findings are events of their own after it: the line is built from all of the step's events.
+        const line = linuxEventResult(index, step, events, options);
+        if (line) return line;
+        break;
+      }
       case 'command.rejected':
         break; // handled above
       default:

@@ -1,42 +1,18 @@
 /**
  * Step kinds of the v1 scenario format: one per EngineCommand. The format
  * grows by adding a kind here (the SMMUv3 kinds are in steps-smmu.ts and
- * steps-cmdq.ts; Linux IOMMU core calls and VT-d come later), never by
+ * steps-cmdq.ts, the Linux IOMMU core's in steps-linux.ts; VT-d comes later), never by
  * changing the meaning of one. Field names are the specification's: CD fields
  * for a stage-1 pgtable.create, the STE's VTCR fields for a stage-2 one.
  */
 import * as z from 'zod';
 import { boolField, hexField, intField, nameField, noteField, shown } from './fields.ts';
 import { smmuCommandsStep } from './steps-cmdq.ts';
+import { linuxBootStep, linuxCallSchema, linuxDmaStep, type LinuxCallStep } from './steps-linux.ts';
+import { protSchema } from './steps-prot.ts';
 import { smmuDmaStep, smmuProbeStep, smmuUpdateCdStep, smmuUpdateSteStep, smmuWriteCdStep, smmuWriteRegisterStep, smmuWriteSteStep } from './steps-smmu.ts';
 
-/** "rw", "r", "rwx", "rp" ...: each of r, w, x, p at most once (the lookahead refuses a repeated letter). */
-export const PROT_PATTERN = /^(?!.*(.).*\1)[rwxp]*$/;
-
-const protMessage = (issue: { input?: unknown }) =>
-  `must be a string of the letters r (read), w (write), x (exec), p (privileged-only), each at most once, such as "rw", or an object like {"read": true, "write": false} (got ${shown(issue.input)})`;
-
-const protFlag = (description: string) => boolField(description).optional();
-
-export const protObjectSchema = z.strictObject({
-  read: protFlag('IOMMU_READ: the device may read.'),
-  write: protFlag('IOMMU_WRITE: the device may write.'),
-  exec: protFlag('Executable: without it the entry gets PXN and UXN (XN).'),
-  priv: protFlag('Privileged-only (Linux IOMMU_PRIV): AP[1] = 0.'),
-});
-
-export const protSchema = z
-  .union(
-    [
-      z.string().regex(PROT_PATTERN, { error: protMessage }),
-      protObjectSchema,
-    ],
-    { error: (issue) => (issue.input === undefined ? undefined : protMessage(issue)) },
-  )
-  .meta({
-    description:
-      'Permissions, as in Linux iommu_map(): r = IOMMU_READ, w = IOMMU_WRITE, x = executable (without it the entry gets XN), p = IOMMU_PRIV (privileged-only).',
-  });
+export { PROT_PATTERN, protObjectSchema, protSchema, type ProtSpec } from './steps-prot.ts';
 
 export const memoryWriteStep = z.strictObject({
   kind: z.literal('memory.write'),
@@ -127,6 +103,9 @@ export const walkStep = z.strictObject({
   note: noteField.optional(),
 });
 
+/** The fields of any linux.call step, whatever its call (for "unknown field" messages and the step-kind list). */
+const linuxCallShape = z.strictObject({ kind: z.literal('linux.call'), call: z.string(), args: z.record(z.string(), z.unknown()), inflight: z.array(z.unknown()).optional(), note: noteField.optional() });
+
 /** pgtable.create is stage 1 unless it says "stage": 2. */
 export const pgtableCreateSchema = z.discriminatedUnion('stage', [pgtableCreateStep, pgtableCreateStage2Step]);
 
@@ -145,6 +124,10 @@ export const stepSchemas = {
   'smmu.updateCd': smmuUpdateCdStep,
   'smmu.commands': smmuCommandsStep,
   'smmu.dma': smmuDmaStep,
+  'linux.boot': linuxBootStep,
+  /** One schema per call (steps-linux.ts); this entry names the fields every linux.call step has. */
+  'linux.call': linuxCallShape,
+  'linux.dma': linuxDmaStep,
 } as const;
 
 export type StepKind = keyof typeof stepSchemas;
@@ -164,16 +147,19 @@ export const stepSchema = z.discriminatedUnion('kind', [
   smmuUpdateCdStep,
   smmuCommandsStep,
   smmuDmaStep,
+  linuxBootStep,
+  linuxCallSchema,
+  linuxDmaStep,
 ]);
 
-export type ScenarioStep = z.infer<typeof stepSchema>;
+/** linux.call steps read as LinuxCallStep: their args are plain JSON whose shape the call's entry in LINUX_CALL_TABLE gives. */
+export type ScenarioStep = Exclude<z.infer<typeof stepSchema>, { kind: 'linux.call' }> | LinuxCallStep;
 export type MemoryWriteStep = z.infer<typeof memoryWriteStep>;
 export type PgtableCreateStep = z.infer<typeof pgtableCreateStep>;
 export type PgtableCreateStage2Step = z.infer<typeof pgtableCreateStage2Step>;
 export type PgtableMapStep = z.infer<typeof pgtableMapStep>;
 export type PgtableUnmapStep = z.infer<typeof pgtableUnmapStep>;
 export type WalkStepSpec = z.infer<typeof walkStep>;
-export type ProtSpec = z.infer<typeof protSchema>;
 
 /** The fields a step of this kind may carry, for "unknown field" messages; `stage` picks a pgtable.create's. */
 export function fieldsOf(kind: string, stage?: unknown): string[] | undefined {

@@ -80,8 +80,11 @@ const GRANULE_SHIFT: Record<number, number> = { 0: 12, 1: 16, 2: 14 };
 const WALK_LESSONS = ['walk-4k-page', 'walk-16k-page', 'walk-64k-page', 'block-2m', 'permission-fault'];
 
 describe('built-in scenarios', () => {
-  it('are the walk lessons then the SMMU lessons, in picker order, and their files validate on their own', () => {
-    expect(builtinScenarios.map((b) => b.id)).toEqual([...WALK_LESSONS, 'smmu-stage1-dma', 'smmu-stale-iotlb', 'smmu-hitless-update', 'smmu-nested']);
+  it('are the walk lessons, then the SMMU lessons, then the Linux lessons, in picker order, and their files validate on their own', () => {
+    expect(builtinScenarios.map((b) => b.id)).toEqual([
+      ...WALK_LESSONS, 'smmu-stage1-dma', 'smmu-stale-iotlb', 'smmu-hitless-update', 'smmu-nested',
+      'linux-claim-dma-owner', 'linux-replace-domain', 'linux-nested-iommufd', 'linux-sva-bind', 'linux-dma-api-fq', 'linux-msi-doorbell',
+    ]);
     for (const { id } of builtinScenarios) {
       const text = readFileSync(new URL(`../../../src/scenario/builtin/${id}.json`, import.meta.url), 'utf8');
       const parsed = parseScenarioText(text);

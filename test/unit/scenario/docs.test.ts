@@ -62,6 +62,14 @@ describe('docs/scenario-format.md', () => {
     expect(`${toJsonLine(last)}\n`).toBe(shown);
   });
 
+  it('shows the fourth line of linux-claim-dma-owner as the runner prints it', () => {
+    const shown = /\$ npm run -s scenario -- src\/scenario\/builtin\/linux-claim-dma-owner\.json \| sed -n 4p\n([^`]*)```/.exec(markdown)?.[1];
+    const scenario = builtinScenarios.find((b) => b.id === 'linux-claim-dma-owner')?.scenario;
+    expect(shown && scenario).toBeTruthy();
+    const fourth = [...runScenario(scenario as NonNullable<typeof scenario>)][3];
+    expect(`${toJsonLine(fourth)}\n`).toBe(shown);
+  });
+
   it('has a section for every step kind', () => {
     for (const kind of STEP_KINDS) expect(markdown).toContain(`### \`${kind}\``);
   });
