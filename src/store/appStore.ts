@@ -9,6 +9,7 @@ import { create } from 'zustand';
 import type { EngineEvent } from '../engine/events.ts';
 import type { ScenarioIssue } from '../scenario/index.ts';
 import type { EntryKind } from '../engine/hw/smmu/decoder.ts';
+import type { LinuxView } from '../worker/linux-view.ts';
 import type { ScenarioOutline, StepState, ViewState } from '../worker/protocol.ts';
 import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from '../worker/smmu-view-types.ts';
 
@@ -61,6 +62,10 @@ export interface AppState {
   /** Position in the current step's STE/CD update plan: k = after its first k stores and syncs; undefined = all of it. */
   readonly updateStep: number | undefined;
   readonly smmuTab: SmmuTab;
+  /** The Linux IOMMU core after the current step (the worker's topology view); undefined before linux.boot. */
+  readonly linux: LinuxView | undefined;
+  /** The checkpoint of the current step's domain switch being looked at; undefined = after the call. */
+  readonly checkpoint: number | undefined;
 }
 
 export const initialAppState: AppState = {
@@ -80,6 +85,8 @@ export const initialAppState: AppState = {
   inspectedEntry: undefined,
   updateStep: undefined,
   smmuTab: 'streams',
+  linux: undefined,
+  checkpoint: undefined,
 };
 
 export const useAppStore = create<AppState>()(() => initialAppState);
@@ -95,7 +102,9 @@ export function scenarioLoading(id: string): void {
   set({ scenarioId: id, status: 'loading', issues: [] });
 }
 
-const FRESH_SCENARIO = { cursor: 0, log: [], selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined } as const;
+const FRESH_SCENARIO = {
+  cursor: 0, log: [], selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined, linux: undefined, checkpoint: undefined,
+} as const;
 
 export function scenarioLoaded(id: string, outline: ScenarioOutline): void {
   set({ ...FRESH_SCENARIO, scenarioId: id, outline, status: 'ready', issues: [] });
@@ -118,6 +127,8 @@ export function stepShown(state: StepState): void {
       log: state.log,
       revision: s.revision + 1,
       smmu: state.smmu,
+      linux: state.linux,
+      checkpoint: same ? s.checkpoint : undefined,
       // A new step has a new walk (or none): the inspector goes back to its default level.
       selectedLevel: same ? s.selectedLevel : undefined,
       updateStep: same ? s.updateStep : undefined,
@@ -148,6 +159,11 @@ export function inspectEntry(entry: InspectedEntry | undefined): void {
 
 export function selectUpdateStep(step: number | undefined): void {
   set({ updateStep: step });
+}
+
+/** Moves the checkpoint scrubber of the current step's domain switch (undefined: after the call). */
+export function selectCheckpoint(index: number | undefined): void {
+  set({ checkpoint: index });
 }
 
 export function selectSmmuTab(tab: SmmuTab): void {

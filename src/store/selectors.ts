@@ -85,3 +85,20 @@ export function selectInspectedWords(s: AppState): readonly bigint[] | undefined
 /** The walk the inspector reads: a walk step's, or the walk a DMA made. */
 export const selectCurrentWalkResult = (s: AppState): WalkResult | undefined =>
   selectCurrentWalk(s)?.result ?? selectCurrentDma(s)?.outcome.trace.walk;
+
+export type LinuxCallEvent = Extract<EngineEvent, { kind: 'linux.called' | 'linux.booted' }>;
+export type LinuxDmaEvent = Extract<EngineEvent, { kind: 'linux.dma' }>;
+export type LinuxFindingEvent = Extract<EngineEvent, { kind: 'linux.finding' }>;
+
+export const selectLinux = (s: AppState) => s.linux;
+export const selectCheckpoint = (s: AppState) => s.checkpoint;
+
+/** Whether the open scenario boots Linux: the topology view is shown from step 0 on. */
+export const selectHasLinux = (s: AppState): boolean => (s.outline?.steps ?? NO_STEPS).some((step) => step.kind.startsWith('linux.'));
+
+/** The current step's kernel call (or the boot), with its hardware writes and checkpoints. */
+export const selectCurrentLinuxCall = (s: AppState): LinuxCallEvent | undefined =>
+  selectCurrentEvents(s).find((e): e is LinuxCallEvent => e.kind === 'linux.called' || e.kind === 'linux.booted');
+
+export const selectCurrentLinuxDma = (s: AppState): LinuxDmaEvent | undefined =>
+  selectCurrentEvents(s).find((e): e is LinuxDmaEvent => e.kind === 'linux.dma');

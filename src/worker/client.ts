@@ -60,7 +60,7 @@ export function toLoadOutcome(response: HostResponse): LoadOutcome {
 export function toStepState(response: HostResponse): StepState {
   switch (response.kind) {
     case 'state':
-      return { step: response.step, log: response.log, ...(response.smmu ? { smmu: response.smmu } : {}) };
+      return { step: response.step, log: response.log, ...(response.smmu ? { smmu: response.smmu } : {}), ...(response.linux ? { linux: response.linux } : {}) };
     case 'failed':
       throw new EngineHostError(response.message);
     case 'loaded':

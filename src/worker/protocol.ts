@@ -6,6 +6,7 @@
  * functions do not).
  */
 import type { EngineEvent } from '../engine/events.ts';
+import type { LinuxView } from './linux-view.ts';
 import type { ScenarioIssue } from '../scenario/index.ts';
 import type { SmmuView, SmmuViewRequest } from './smmu-view-types.ts';
 
@@ -49,6 +50,8 @@ export type HostResponse =
       readonly log: readonly (readonly EngineEvent[])[];
       /** The SMMU after this step; absent while the scenario has none (before smmu.probe). */
       readonly smmu?: SmmuView;
+      /** The Linux IOMMU core after this step (devices, groups, domains); absent before linux.boot. */
+      readonly linux?: LinuxView;
     }
   | { readonly kind: 'view'; readonly id: RequestId; readonly step: number; readonly smmu?: SmmuView }
   /** The request could not be served (no scenario loaded, an engine failure). */
@@ -64,6 +67,7 @@ export interface StepState {
   readonly step: number;
   readonly log: readonly (readonly EngineEvent[])[];
   readonly smmu?: SmmuView;
+  readonly linux?: LinuxView;
 }
 
 /** The answer to a view request: the SMMU at `step`, the step the engine is at. */

@@ -15,6 +15,7 @@ import { assertNever } from '../engine/util/assert.ts';
 import { engineOptionsOf, parseScenario, scenarioToCommands, stepLabel } from '../scenario/index.ts';
 import type { HostRequest, HostResponse, RequestId, ScenarioOutline } from './protocol.ts';
 import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from './smmu-view-types.ts';
+import { buildLinuxView } from './linux-view.ts';
 import { buildSmmuView } from './smmu-views.ts';
 
 /** A snapshot every this many steps bounds a step back to at most this many replayed commands. */
@@ -79,7 +80,8 @@ export class EngineSession {
     }
     const log = s.log.slice(0, s.cursor);
     const smmu = this.smmuView(s, log, view);
-    return { kind: 'state', id, step: s.cursor, log, ...(smmu ? { smmu } : {}) };
+    const linux = s.engine.linux ? buildLinuxView(s.engine.linux) : undefined;
+    return { kind: 'state', id, step: s.cursor, log, ...(smmu ? { smmu } : {}), ...(linux ? { linux } : {}) };
   }
 
   /** The SMMU at the current step through another window; the cursor does not move. */

@@ -7,15 +7,14 @@ import type { EngineEvent } from '../../engine/events.ts';
 import { assertNever } from '../../engine/util/assert.ts';
 import { formatSize, hexGrouped } from '../format.ts';
 import { CreatedCard } from './CreatedCard.tsx';
-import { LinuxEventCard } from './LinuxEventCard.tsx';
 import { SmmuEventCard } from './SmmuEventCard.tsx';
 import { EntriesTable } from './EntriesTable.tsx';
 import { WritesTable } from './WritesTable.tsx';
 import './effects.css';
 
 export function StepEffects({ events }: { events: readonly EngineEvent[] }) {
-  // Walks, DMAs and live updates have diagrams of their own (StageView).
-  const shown = events.filter((e) => e.kind !== 'walk.completed' && e.kind !== 'smmu.dma' && e.kind !== 'smmu.steUpdated' && e.kind !== 'smmu.cdUpdated');
+  // Walks, DMAs, live updates and the Linux core's events have views of their own (StageView, LinuxStage).
+  const shown = events.filter((e) => e.kind !== 'walk.completed' && e.kind !== 'smmu.dma' && e.kind !== 'smmu.steUpdated' && e.kind !== 'smmu.cdUpdated' && !e.kind.startsWith('linux.'));
   if (shown.length === 0) return null;
   return (
     <div className="effects">
@@ -85,7 +84,8 @@ function EventCard({ event }: { event: EngineEvent }) {
     case 'linux.called':
     case 'linux.dma':
     case 'linux.finding':
-      return <LinuxEventCard event={event} />;
+      return null; // LinuxStage shows them
+
     default:
       return assertNever(event, 'engine event');
   }

@@ -6,10 +6,11 @@
 import { selectLevel, useAppStore } from '../../store/appStore.ts';
 import {
   selectCurrentDma, selectCurrentEvents, selectCurrentUpdate, selectCurrentWalk, selectCursor, selectInspectedStep, selectIssues, selectOutline, selectRevision,
-  selectScenarioId, selectSmmu, selectStatus, selectUpdateStep,
+  selectHasLinux, selectScenarioId, selectSmmu, selectStatus, selectUpdateStep,
 } from '../../store/selectors.ts';
 import { DmaPath } from '../dma/DmaPath.tsx';
 import { StepEffects } from '../effects/StepEffects.tsx';
+import { LinuxStage } from '../linux/LinuxStage.tsx';
 import { UpdatePlan } from '../update/UpdatePlan.tsx';
 import { WalkDiagram } from '../walk/WalkDiagram.tsx';
 
@@ -25,6 +26,7 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
   const update = useAppStore(selectCurrentUpdate);
   const updateStep = useAppStore(selectUpdateStep);
   const smmu = useAppStore(selectSmmu);
+  const hasLinux = useAppStore(selectHasLinux);
 
   if (status === 'invalid') return <InvalidScenario />;
   if (status === 'idle' || (status === 'loading' && !outline)) return <p className="panel-hint">Loading the scenario…</p>;
@@ -33,7 +35,7 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
     return (
       <div className="intro">
         <h2 className="intro-title">Nothing has run yet</h2>
-        <p className="panel-hint">Memory is empty{outline.steps.some((st) => st.kind.startsWith('smmu.')) ? ', the SMMU is not probed' : ''} and no page table exists. The {outline.stepCount} steps of this scenario:</p>
+        <p className="panel-hint">Memory is empty{outline.steps.some((st) => st.kind.startsWith('smmu.') || st.kind.startsWith('linux.')) ? ', the SMMU is not probed' : ''}{outline.steps.some((st) => st.kind.startsWith('linux.')) ? ', Linux has not booted' : ''} and no page table exists. The {outline.stepCount} steps of this scenario:</p>
         <ol className="intro-steps">
           {outline.steps.map((step, i) => (
             <li key={i}>
@@ -49,6 +51,7 @@ export function StageView({ onGoTo }: { onGoTo: (step: number) => void }) {
   }
   return (
     <div className="stage-body">
+      {hasLinux && <LinuxStage />}
       {walk && (
         <WalkDiagram walk={walk.result} table={walk.table} stage={walk.stage} nestedIn={walk.stage2} replayKey={revision}
           inspectedLevel={inspected?.level} onInspect={selectLevel} />

@@ -6,9 +6,9 @@
 import { useAppStore } from '../../store/appStore.ts';
 import { selectCanStepBack, selectCanStepForward, selectCursor, selectStepCount, selectSteps } from '../../store/selectors.ts';
 
-/** The step's verb ("map", "walk" ...) for the compact step buttons; the full label is its accessible name. */
+/** The step's verb ("map", "walk", a kernel function's name ...) for the compact step buttons; the full label is its accessible name. */
 function shortLabel(label: string): string {
-  return label.split(/[\s:]/, 1)[0] ?? label;
+  return label.split(/[\s:(]/, 1)[0] ?? label;
 }
 
 export function Timeline({ onGoTo }: { onGoTo: (step: number) => void }) {

@@ -15,16 +15,20 @@ import { QwordGrid } from './QwordGrid.tsx';
 import { configWord, entryState, planTitle, strategyText } from './planText.ts';
 import './update.css';
 
-type UpdateEvent = Extract<EngineEvent, { kind: 'smmu.steUpdated' | 'smmu.cdUpdated' }>;
+export type UpdateEvent = Extract<EngineEvent, { kind: 'smmu.steUpdated' | 'smmu.cdUpdated' }>;
 
 interface Props {
   readonly event: UpdateEvent;
   readonly features: SmmuFeatures | undefined;
   /** After how many of the plan's steps to show the entry; undefined = all of them. */
   readonly position: number | undefined;
+  /** Where a click moves the position; the store's update sub-step when left out (one plan per step). */
+  readonly onPosition?: (k: number) => void;
+  /** Heading level of the title: 3 on its own, 4 inside a Linux call's list of writes. */
+  readonly headingLevel?: 3 | 4;
 }
 
-export function UpdatePlan({ event, features, position }: Props) {
+export function UpdatePlan({ event, features, position, onPosition, headingLevel = 3 }: Props) {
   const f = features ?? FEATURE_PRESETS.full;
   const kind: EntryKind = event.kind === 'smmu.steUpdated' ? 'STE' : 'CD';
   const { update } = event;
@@ -36,12 +40,13 @@ export function UpdatePlan({ event, features, position }: Props) {
   const entry = current ? current.entry : update.before;
   const seen = entryState(decodeEntry(kind, entry, f));
   const label = kind === 'STE' ? `STE ${event.sid}` : `CD ${event.kind === 'smmu.cdUpdated' ? event.ssid : ''} of StreamID ${event.sid}`;
-  const go = (to: number) => selectUpdateStep(Math.min(Math.max(to, 0), n));
+  const go = (to: number) => (onPosition ?? selectUpdateStep)(Math.min(Math.max(to, 0), n));
+  const Title = headingLevel === 3 ? 'h3' : 'h4';
   const seenWords = [update.before, ...plan.steps.map((st) => st.entry)].map((e) => configWord(decodeEntry(kind, e, f)));
 
   return (
     <section className="update-plan" aria-label={`${label} update`} data-testid="update-plan">
-      <h3 className="effect-title">{planTitle(kind, label, update.before, update.after, f)}</h3>
+      <Title className="effect-title">{planTitle(kind, label, update.before, update.after, f)}</Title>
       <p className="update-facts">
         <span className={plan.hitless ? 'update-badge is-hitless' : 'update-badge is-breaking'} data-testid="update-hitless">
           {plan.hitless ? 'hitless: V never cleared' : 'not hitless: V cleared first'}
