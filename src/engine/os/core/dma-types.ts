@@ -55,7 +55,7 @@ export interface IovaDomainState {
   rcaches: IovaRcache[];
 }
 
-/** struct iova_fq_entry, plus what the unmap cleared, for the UI's staleness window. */
+/** struct iova_fq_entry, plus what the unmap cleared, for the UI's window of staleness (until the flush). */
 export interface FqEntry {
   readonly iovaPfn: bigint;
   readonly pages: bigint;
@@ -113,7 +113,7 @@ export interface PcieKernelState {
   priReqsAlloc: number;
 }
 
-/** The DMA API state a call leaves, for the UI: the domain, what the call mapped, and the staleness window. */
+/** The DMA API state a call leaves, for the UI: the domain, what the call mapped, and the window of staleness (until the flush). */
 export interface DmaApiReport {
   readonly domain: string | null;
   readonly strict: boolean;
