@@ -6,12 +6,13 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { parseEntryWords } from '../engine/hw/smmu/decoder.ts';
 import { builtinScenarios } from '../scenario/index.ts';
-import { addNotice, setMode, setTheme, useAppStore } from '../store/appStore.ts';
+import { addNotice, setMode, setPlaying, setTheme, useAppStore } from '../store/appStore.ts';
 import { setDecoderKind, setDecoderText, useDecoderStore } from '../store/decoderStore.ts';
 import { selectHasSmmu, selectMode, selectTheme } from '../store/selectors.ts';
 import { DecoderPage } from '../ui/decoder/DecoderPage.tsx';
 import { InspectorArea } from '../ui/inspector/InspectorArea.tsx';
 import { Header } from '../ui/shell/Header.tsx';
+import { KeyHelp } from '../ui/shell/KeyHelp.tsx';
 import { Narration } from '../ui/shell/Narration.tsx';
 import { Notices } from '../ui/shell/Notices.tsx';
 import { StageView } from '../ui/shell/StageView.tsx';
@@ -22,7 +23,8 @@ import type { EngineHost } from '../worker/protocol.ts';
 import { createEngineHost } from '../worker/worker-host.ts';
 import { AppController, DEFAULT_SCENARIO_ID } from './controller.ts';
 import { readUrl, withoutDecoder, writeDecoderUrl, writeUrl } from './url.ts';
-import { useArrowKeys } from './useArrowKeys.ts';
+import { KEY_ROWS, useKeys } from './useKeys.ts';
+import { usePlayback } from './usePlayback.ts';
 import '../ui/theme.css';
 import './app.css';
 
@@ -98,12 +100,21 @@ export function App({ createHost = createEngineHost }: AppProps) {
   const pick = useCallback((id: string) => void controller.current?.open(id), []);
   const showStreams = useCallback((first: number, count: number) => void controller.current?.showStreams(first, count), []);
   const pickStream = useCallback((sid: number) => void controller.current?.pickStream(sid), []);
-  useArrowKeys(stepBy);
+  const jumpToMark = useCallback((direction: -1 | 1) => void controller.current?.jumpToMark(direction), []);
+  const togglePlay = useCallback(() => {
+    const { playing, cursor, outline } = useAppStore.getState();
+    // Play at the last step starts again from the start.
+    if (!playing && outline && cursor >= outline.stepCount) void controller.current?.goTo(0);
+    setPlaying(!playing);
+  }, []);
+  useKeys({ onStep: stepBy, onTogglePlay: togglePlay });
+  usePlayback(stepBy);
 
   return (
     <div className="app">
       <Header scenarios={choices} onPickScenario={pick} />
       <Notices />
+      <KeyHelp rows={KEY_ROWS} />
       {mode === 'decoder' ? (
         <main className="workspace workspace-decoder">
           <DecoderPage />
@@ -111,12 +122,12 @@ export function App({ createHost = createEngineHost }: AppProps) {
       ) : (
         <main className={hasSmmu ? 'workspace has-smmu' : 'workspace'}>
           <section className="card timeline-card" aria-label="Steps">
-            <Timeline onGoTo={goTo} />
+            <Timeline onGoTo={goTo} onJumpToMark={jumpToMark} onTogglePlay={togglePlay} />
           </section>
           <section className="card narration-card" aria-label="Narration">
             <Narration />
           </section>
-          <section className="panel stage" aria-label="Diagram">
+          <section className="panel stage" id="stage-panel" aria-label="Diagram">
             <StageView onGoTo={goTo} />
           </section>
           {hasSmmu && (
@@ -124,7 +135,7 @@ export function App({ createHost = createEngineHost }: AppProps) {
               <SmmuPanels onGoTo={goTo} onWindow={showStreams} onPickStream={pickStream} />
             </div>
           )}
-          <div className="inspector-area">
+          <div className="inspector-area" id="inspector-area">
             <InspectorArea />
           </div>
         </main>

@@ -5,8 +5,9 @@
  */
 import type { Scenario } from '../scenario/index.ts';
 import {
-  addNotice, engineFailed, scenarioInvalid, scenarioLoaded, scenarioLoading, selectStream, setStreamWindow, stepShown, useAppStore, viewShown,
+  addNotice, engineFailed, scenarioInvalid, scenarioLoaded, scenarioLoading, selectStream, setMarks, setStreamWindow, stepShown, useAppStore, viewShown,
 } from '../store/appStore.ts';
+import { neighbourMark, stepMarks } from '../store/marks.ts';
 import type { EngineHost, ScenarioOutline } from '../worker/protocol.ts';
 
 export const DEFAULT_SCENARIO_ID = 'walk-4k-page';
@@ -63,6 +64,10 @@ export class AppController {
       if (ticket !== this.ticket) return;
       if (!outcome.ok) return scenarioInvalid(id, outcome.issues);
       scenarioLoaded(id, outcome.outline);
+      // One run to the end tells the timeline which steps raise events; the step shown next replays from a snapshot.
+      const survey = await this.host.goTo(outcome.outline.stepCount);
+      if (ticket !== this.ticket) return;
+      setMarks(stepMarks(survey.log));
       let step = startAt === 'first-walk' ? firstWalkStep(outcome.outline) : startAt;
       if (step > outcome.outline.stepCount) {
         addNotice({ tone: 'warning', text: `"${id}" has ${outcome.outline.stepCount} steps; there is no step ${step}, so the last step is shown.` });
@@ -130,6 +135,13 @@ export class AppController {
     // Between a request and its answer, count from the step asked for, not the one shown.
     const from = this.ticket > 0 && state.status === 'ready' ? this.target : state.cursor;
     return this.goTo(from + delta);
+  }
+
+  /** The previous (-1) or next (+1) step that raised an event; stays put when there is none. */
+  jumpToMark(direction: -1 | 1): Promise<void> {
+    const state = useAppStore.getState();
+    const step = neighbourMark(state.marks, state.cursor, direction);
+    return step === undefined ? Promise.resolve() : this.goTo(step);
   }
 
   dispose(): void {

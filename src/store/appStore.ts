@@ -66,7 +66,23 @@ export interface AppState {
   readonly linux: LinuxView | undefined;
   /** The checkpoint of the current step's domain switch being looked at; undefined = after the call. */
   readonly checkpoint: number | undefined;
+  /** Steps that raised something worth jumping to (an SMMU event, a fault, a refusal, a finding), ascending. */
+  readonly marks: readonly StepMark[];
+  /** The timeline plays on its own, one step per (base interval / speed). */
+  readonly playing: boolean;
+  readonly speed: number;
+  /** The keyboard help dialog is open. */
+  readonly helpOpen: boolean;
 }
+
+export interface StepMark {
+  readonly step: number;
+  /** Why the step is marked, in a few words ("F_TRANSLATION event", "walk fault" ...). */
+  readonly reason: string;
+}
+
+/** The playback speeds offered, as multiples of the base interval. */
+export const PLAY_SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
 
 export const initialAppState: AppState = {
   scenarioId: undefined,
@@ -87,6 +103,10 @@ export const initialAppState: AppState = {
   smmuTab: 'streams',
   linux: undefined,
   checkpoint: undefined,
+  marks: [],
+  playing: false,
+  speed: 1,
+  helpOpen: false,
 };
 
 export const useAppStore = create<AppState>()(() => initialAppState);
@@ -103,7 +123,7 @@ export function scenarioLoading(id: string): void {
 }
 
 const FRESH_SCENARIO = {
-  cursor: 0, log: [], selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined, linux: undefined, checkpoint: undefined,
+  cursor: 0, log: [], marks: [], playing: false, selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined, linux: undefined, checkpoint: undefined,
 } as const;
 
 export function scenarioLoaded(id: string, outline: ScenarioOutline): void {
@@ -193,4 +213,20 @@ export function addNotice(notice: Notice): void {
 
 export function dismissNotice(index: number): void {
   set((s) => ({ notices: s.notices.filter((_, i) => i !== index) }));
+}
+
+export function setMarks(marks: readonly StepMark[]): void {
+  set({ marks });
+}
+
+export function setPlaying(playing: boolean): void {
+  set({ playing });
+}
+
+export function setSpeed(speed: number): void {
+  set({ speed });
+}
+
+export function setHelpOpen(helpOpen: boolean): void {
+  set({ helpOpen });
 }

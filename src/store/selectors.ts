@@ -102,3 +102,8 @@ export const selectCurrentLinuxCall = (s: AppState): LinuxCallEvent | undefined 
 
 export const selectCurrentLinuxDma = (s: AppState): LinuxDmaEvent | undefined =>
   selectCurrentEvents(s).find((e): e is LinuxDmaEvent => e.kind === 'linux.dma');
+
+export const selectMarks = (s: AppState) => s.marks;
+export const selectPlaying = (s: AppState) => s.playing;
+export const selectSpeed = (s: AppState) => s.speed;
+export const selectHelpOpen = (s: AppState) => s.helpOpen;

@@ -53,6 +53,7 @@ export function WalkStop({ outcome, stage, startDelay, replayKey, inspectedLevel
   return (
     <PathRow stage={stage} number={5} title={s2Only ? 'Stage-2 walk' : nested ? 'Nested walk' : 'Stage-1 walk'} chip={walk.fault ? 'fault' : 'translated'} state={walk.fault ? 'fault' : 'done'} testId="dma-walk">
       <WalkDiagram walk={walk} table={s2Only ? 'S2TTB' : 'TTB0'} stage={s2Only ? 2 : 1} nestedIn={nested ? `S2TTB of STE ${outcome.tx.sid}` : undefined}
+        cdStage2={nested && outcome.trace.cd?.s2 && outcome.trace.cd.ipa !== undefined ? { ipa: outcome.trace.cd.ipa, walk: outcome.trace.cd.s2 } : undefined}
         replayKey={replayKey} startDelay={startDelay} inspectedLevel={inspectedLevel} onInspect={selectLevel} />
     </PathRow>
   );

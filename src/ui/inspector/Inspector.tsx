@@ -40,7 +40,7 @@ function Descriptor({ walk, step, onSelectLevel }: { walk: WalkResult; step: Wal
       <div className="level-picker" role="group" aria-label="Walk level to inspect">
         {walk.steps.map((s) => (
           <button key={s.level} type="button" className={`level-button ${levelClass(s.level)}`} aria-pressed={s.level === step.level}
-            aria-label={`Inspect the level ${s.level} descriptor`} onClick={() => onSelectLevel(s.level)}>
+            aria-label={`L${s.level}: inspect the level ${s.level} descriptor`} onClick={() => onSelectLevel(s.level)}>
             L{s.level}
           </button>
         ))}

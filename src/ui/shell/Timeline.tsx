@@ -4,6 +4,7 @@
  * host answers.
  */
 import { useAppStore } from '../../store/appStore.ts';
+import { PlayControls } from './PlayControls.tsx';
 import { selectCanStepBack, selectCanStepForward, selectCursor, selectStepCount, selectSteps } from '../../store/selectors.ts';
 
 /** The step's verb ("map", "walk", a kernel function's name ...) for the compact step buttons; the full label is its accessible name. */
@@ -11,7 +12,13 @@ function shortLabel(label: string): string {
   return label.split(/[\s:(]/, 1)[0] ?? label;
 }
 
-export function Timeline({ onGoTo }: { onGoTo: (step: number) => void }) {
+export interface TimelineProps {
+  readonly onGoTo: (step: number) => void;
+  readonly onJumpToMark: (direction: -1 | 1) => void;
+  readonly onTogglePlay: () => void;
+}
+
+export function Timeline({ onGoTo, onJumpToMark, onTogglePlay }: TimelineProps) {
   const cursor = useAppStore(selectCursor);
   const count = useAppStore(selectStepCount);
   const steps = useAppStore(selectSteps);
@@ -30,9 +37,10 @@ export function Timeline({ onGoTo }: { onGoTo: (step: number) => void }) {
           Forward <span aria-hidden="true">→</span>
         </button>
       </div>
+      <PlayControls onGoTo={onGoTo} onJumpToMark={onJumpToMark} onTogglePlay={onTogglePlay} />
       <ol className="step-list">
         <li>
-          <button type="button" className="step-chip" aria-current={cursor === 0 ? 'step' : undefined} aria-label="Go to the start, before step 1" onClick={() => onGoTo(0)}>
+          <button type="button" className="step-chip" aria-current={cursor === 0 ? 'step' : undefined} aria-label="Go to step 0 start, before step 1" onClick={() => onGoTo(0)}>
             <span className="chip-number">0</span> start
           </button>
         </li>

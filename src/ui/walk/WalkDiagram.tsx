@@ -12,10 +12,12 @@ import { Arrows } from './Arrows.tsx';
 import { walkSummary } from './describe.ts';
 import { PlaceholderBox, ResultBox } from './ResultBox.tsx';
 import { TableStage } from './TableStage.tsx';
-import { useReveal } from './useReveal.ts';
 import { layoutWalk } from './walkLayout.ts';
 import { isNested } from './nested.ts';
 import { NestedReads } from './NestedReads.tsx';
+import { NestedGridView } from './NestedGrid.tsx';
+import type { CdStage2 } from './nestedGrid.ts';
+import { STAGE_MS, useReveal } from './useReveal.ts';
 import './walk.css';
 
 interface Props {
@@ -25,6 +27,8 @@ interface Props {
   /** A stage-2 table walks IPAs; a stage-1 walk may be nested in a stage-2 table (its name). */
   readonly stage?: 1 | 2;
   readonly nestedIn?: string | undefined;
+  /** A DMA's CD fetched through stage 2: its walk is the first row of the nested grid. */
+  readonly cdStage2?: CdStage2 | undefined;
   /** Changes whenever this walk should be revealed again (each time its step becomes current). */
   readonly replayKey: unknown;
   readonly inspectedLevel: number | undefined;
@@ -33,7 +37,7 @@ interface Props {
   readonly startDelay?: number;
 }
 
-export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspectedLevel, onInspect, startDelay = 0 }: Props) {
+export function WalkDiagram({ walk, table, stage = 1, nestedIn, cdStage2, replayKey, inspectedLevel, onInspect, startDelay = 0 }: Props) {
   const layout = useMemo(() => layoutWalk(walk), [walk]);
   const svgRef = useRef<SVGSVGElement>(null);
   useReveal(svgRef, replayKey, startDelay);
@@ -82,6 +86,7 @@ export function WalkDiagram({ walk, table, stage = 1, nestedIn, replayKey, inspe
             <p className="walk-footnote">
               Nested walk: every stage-1 table address above is an IPA, translated by stage 2{nestedIn !== undefined ? ` (${nestedIn})` : ''} before it is read, and so is the IPA the stage-1 leaf gives.
             </p>
+            <NestedGridView walk={walk} cd={cdStage2} replayKey={replayKey} startDelay={startDelay + ((layout?.tables.length ?? 0) + 1) * STAGE_MS} />
             <NestedReads walk={walk} />
           </>
         )}

@@ -130,7 +130,7 @@ describe('Inspector', () => {
       if (value) expect(cells[1]!.textContent).toBe(value);
     }
     expect(hex(within(fieldRow('Output address (OA)')).getAllByRole('cell')[1]!.textContent)).toBe(page.decoded!.address);
-    fireEvent.click(screen.getByRole('button', { name: 'Inspect the level 0 descriptor' }));
+    fireEvent.click(screen.getByRole('button', { name: 'L0: inspect the level 0 descriptor' }));
     expect(picked).toEqual([0]);
   });
 });
@@ -139,7 +139,7 @@ describe('Timeline', () => {
   it('moves the cursor with the step buttons and the step list, through the engine host', async () => {
     const c = new AppController({ host: new InProcessHost(), scenarios: builtinScenarios });
     await act(() => c.open('walk-4k-page', 0));
-    render(<Timeline onGoTo={(n) => void c.goTo(n)} />);
+    render(<Timeline onGoTo={(n) => void c.goTo(n)} onJumpToMark={(d) => void c.jumpToMark(d)} onTogglePlay={() => undefined} />);
     const counter = () => screen.getByTestId('step-counter').textContent;
     const count = useAppStore.getState().outline!.stepCount;
     expect(counter()).toBe(`Step 0 of ${count}`);
