@@ -5,6 +5,7 @@
  */
 import { ACCESS_READ, newWalkOut, walkStage1 } from '../engine/index.ts';
 import { Iotlb } from '../engine/hw/smmu/iotlb.ts';
+import { walkStage1Batch } from '../engine/hw/pgtable/walk-batch.ts';
 import { buildNested, buildStage1, lowbias32, M, N, type Workload } from './workloads.ts';
 
 const WARMUP = 1 << 18;
@@ -19,7 +20,7 @@ function mix(h: number, lo: number, hi: number): number {
   return h;
 }
 
-/** W1 / W2: a cold walk per query (no TLB, no walk cache). */
+/** One walk at a time: W2 (the batch does not pay off for nested walks, see docs/performance.md) and `-- W1single`. */
 function runWalks(w: Workload, count: number, offset: number): Result {
   const out = newWalkOut();
   const { mem, regime, s2, iovaHi, iovaLo } = w;
@@ -30,6 +31,34 @@ function runWalks(w: Workload, count: number, offset: number): Result {
     const off = (j & 0x3ff) << 2;
     if (!walkStage1(mem, regime, iovaHi[k] as number, ((iovaLo[k] as number) + off) >>> 0, ACCESS_READ, out, null, s2)) { faults++; continue; }
     h = mix(h, out.lo, out.hi);
+  }
+  return { checksum: h >>> 0, faults };
+}
+
+/** Queries handed to the batched walk at a time. */
+const CHUNK = 256;
+
+/** W1 (and `-- W2batch`): a cold walk per query (no TLB, no walk cache) through the engine's batched walk, checksummed in query order. */
+function runBatched(w: Workload, count: number, offset: number): Result {
+  const out = newWalkOut();
+  const { mem, regime, s2, iovaHi, iovaLo } = w;
+  const inHi = new Int32Array(CHUNK);
+  const inLo = new Int32Array(CHUNK);
+  const outHi = new Int32Array(CHUNK);
+  const outLo = new Int32Array(CHUNK);
+  const outFault = new Int32Array(CHUNK);
+  let h = 0x811c9dc5 | 0;
+  let faults = 0;
+  for (let first = offset; first < offset + count; first += CHUNK) {
+    const n = Math.min(CHUNK, offset + count - first);
+    for (let i = 0; i < n; i++) {
+      const j = first + i;
+      const k = lowbias32(j) & (N - 1);
+      inHi[i] = iovaHi[k] as number;
+      inLo[i] = (iovaLo[k] as number) + ((j & 0x3ff) << 2);
+    }
+    faults += walkStage1Batch(mem, regime, inHi, inLo, ACCESS_READ, n, outHi, outLo, outFault, out, s2);
+    for (let i = 0; i < n; i++) if (outFault[i] === 0) h = mix(h, outLo[i] as number, outHi[i] as number);
   }
   return { checksum: h >>> 0, faults };
 }
@@ -63,7 +92,7 @@ function measure(name: string, run: (count: number, offset: number) => Result): 
 }
 
 const WORKLOADS: Record<string, () => void> = {
-  W1: () => { const w = buildStage1(); measure('W1', (c, o) => runWalks(w, c, o)); },
+  W1: () => { const w = buildStage1(); measure('W1', (c, o) => runBatched(w, c, o)); },
   W2: () => { const w = buildNested(); measure('W2', (c, o) => runWalks(w, c, o)); },
   W3: () => {
     const w = buildStage1();
@@ -72,14 +101,20 @@ const WORKLOADS: Record<string, () => void> = {
     measure('W3', (c, o) => runTlb(w, tlb, c, o));
   },
 };
+/** The other way round, to compare: `npm run -s bench -- W1single W2batch`. */
+const VARIANTS: Record<string, () => void> = {
+  W1single: () => { const w = buildStage1(); measure('W1single', (c, o) => runWalks(w, c, o)); },
+  W2batch: () => { const w = buildNested(); measure('W2batch', (c, o) => runBatched(w, c, o)); },
+};
 
+const ALL = { ...WORKLOADS, ...VARIANTS };
 const asked = process.argv.slice(2).filter((a) => a !== '--');
-const unknown = asked.filter((a) => !WORKLOADS[a]);
+const unknown = asked.filter((a) => !ALL[a]);
 if (unknown.length > 0) {
-  process.stderr.write(`unknown workload ${unknown.join(', ')}: choose from ${Object.keys(WORKLOADS).join(', ')}\n`);
+  process.stderr.write(`unknown workload ${unknown.join(', ')}: choose from ${Object.keys(ALL).join(', ')}\n`);
   process.exit(2);
 }
 for (const name of asked.length > 0 ? asked : Object.keys(WORKLOADS)) {
   process.stderr.write(`${name}: building tables and running ${M} queries...\n`);
-  (WORKLOADS[name] as () => void)();
+  (ALL[name] as () => void)();
 }

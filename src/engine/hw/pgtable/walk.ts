@@ -96,7 +96,7 @@ export function indexAt(hi: number, lo: number, shift: number, nbits: number): n
 }
 
 /** Whether hi:lo lies at or beyond 2^bits. */
-function beyond(hi: number, lo: number, bits: number): boolean {
+export function beyond(hi: number, lo: number, bits: number): boolean {
   if (bits >= 32) return bits < 64 && hi >>> (bits - 32) !== 0;
   return hi !== 0 || lo >>> bits !== 0;
 }

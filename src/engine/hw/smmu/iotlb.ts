@@ -43,8 +43,9 @@ export class Iotlb {
   private readonly stage: Uint8Array;
   private readonly vmid: Int32Array;
   private readonly asid: Int32Array;
-  private readonly vpnHi: Uint32Array;
-  private readonly vpnLo: Uint32Array;
+  /** Input page number halves as int32 patterns (V8 keeps int32 in registers; Uint32 values above 2^31 become doubles). */
+  private readonly vpnHi: Int32Array;
+  private readonly vpnLo: Int32Array;
   private readonly shift: Uint8Array;
   private readonly outHi: Uint32Array;
   private readonly outLo: Uint32Array;
@@ -58,6 +59,12 @@ export class Iotlb {
   private readonly level1: Uint8Array;
   private readonly level2: Uint8Array;
   private readonly hitCount: Uint32Array;
+  /**
+   * The lookup's tag, so a probe is three compares: `tag` = VMID[15:0]:ASID[15:0],
+   * `ctl` = 0 when invalid, else shift + 1, plus 64 for an entry without ASID.
+   */
+  private readonly tag: Int32Array;
+  private readonly ctl: Int32Array;
   private readonly victim: Uint8Array;
   /** Page-size shifts that have entries, smallest first: a lookup tries each. */
   private shifts: number[] = [];
@@ -71,8 +78,8 @@ export class Iotlb {
     this.stage = new Uint8Array(n);
     this.vmid = new Int32Array(n);
     this.asid = new Int32Array(n);
-    this.vpnHi = new Uint32Array(n);
-    this.vpnLo = new Uint32Array(n);
+    this.vpnHi = new Int32Array(n);
+    this.vpnLo = new Int32Array(n);
     this.shift = new Uint8Array(n);
     this.outHi = new Uint32Array(n);
     this.outLo = new Uint32Array(n);
@@ -83,6 +90,8 @@ export class Iotlb {
     this.level1 = new Uint8Array(n);
     this.level2 = new Uint8Array(n);
     this.hitCount = new Uint32Array(n);
+    this.tag = new Int32Array(n);
+    this.ctl = new Int32Array(n);
     this.victim = new Uint8Array(sets);
   }
 
@@ -95,16 +104,25 @@ export class Iotlb {
   /**
    * Finds the entry translating hi:lo for this VMID/ASID (asid -1: stage-2
    * only). Returns its slot or -1. Counts hits and misses.
+   *
+   * The DMA path's hit path: one set probe per page size in use, int32
+   * compares on typed arrays, the most selective (page number) first.
    */
   lookup(vmid: number, asid: number, hi: number, lo: number): number {
     const shifts = this.shifts;
+    const vpnLo = this.vpnLo;
+    const vpnHi = this.vpnHi;
+    const tags = this.tag;
+    const ctls = this.ctl;
+    const tag = (vmid << 16) | (asid & 0xffff);
     for (let s = 0; s < shifts.length; s++) {
       const sh = shifts[s] as number;
-      const vHi = sh >= 32 ? 0 : hi >>> sh;
-      const vLo = sh >= 32 ? hi >>> (sh - 32) : ((lo >>> sh) | (sh === 0 ? 0 : hi << (32 - sh))) >>> 0;
+      const vHi = sh >= 32 ? 0 : (hi >>> sh) | 0;
+      const vLo = sh >= 32 ? (hi >>> (sh - 32)) | 0 : (lo >>> sh) | (sh === 0 ? 0 : hi << (32 - sh));
+      const ctl = sh + 1 + (asid < 0 ? 64 : 0);
       const base = this.setOf(vHi, vLo, asid) * IOTLB_WAYS;
       for (let w = base; w < base + IOTLB_WAYS; w++) {
-        if (this.valid[w] === 1 && this.vpnLo[w] === vLo && this.vpnHi[w] === vHi && this.shift[w] === sh && this.asid[w] === asid && this.vmid[w] === vmid) {
+        if (vpnLo[w] === vLo && vpnHi[w] === vHi && tags[w] === tag && ctls[w] === ctl) {
           this.hitTotal++;
           this.hitCount[w] = (this.hitCount[w] as number) + 1;
           return w;
@@ -162,11 +180,13 @@ export class Iotlb {
       this.victim[set] = ((this.victim[set] as number) + 1) % IOTLB_WAYS;
     }
     this.valid[slot] = 1;
+    this.tag[slot] = (e.vmid << 16) | (e.asid & 0xffff);
+    this.ctl[slot] = sh + 1 + (e.asid < 0 ? 64 : 0);
     this.stage[slot] = e.stage;
     this.vmid[slot] = e.vmid;
     this.asid[slot] = e.asid;
-    this.vpnHi[slot] = vHi;
-    this.vpnLo[slot] = vLo;
+    this.vpnHi[slot] = vHi | 0;
+    this.vpnLo[slot] = vLo | 0;
     this.shift[slot] = sh;
     this.outHi[slot] = e.outHi;
     this.outLo[slot] = e.outLo;
@@ -187,6 +207,7 @@ export class Iotlb {
     for (let w = 0; w < this.valid.length; w++) {
       if (this.valid[w] === 1 && select(this.view(w))) {
         this.valid[w] = 0;
+        this.ctl[w] = 0;
         n++;
       }
     }
@@ -201,7 +222,7 @@ export class Iotlb {
 
   view(w: number): TlbEntryView {
     const sh = BigInt(this.shift[w] as number);
-    const vpn = (BigInt(this.vpnHi[w] as number) << 32n) | BigInt(this.vpnLo[w] as number);
+    const vpn = (BigInt((this.vpnHi[w] as number) >>> 0) << 32n) | BigInt((this.vpnLo[w] as number) >>> 0);
     const out = (BigInt(this.outHi[w] as number) << 32n) | BigInt(this.outLo[w] as number);
     return {
       slot: w,
@@ -219,7 +240,7 @@ export class Iotlb {
 
   clone(): Iotlb {
     const c = new Iotlb(this.sets);
-    for (const k of ['valid', 'stage', 'vmid', 'asid', 'vpnHi', 'vpnLo', 'shift', 'outHi', 'outLo', 'ipaHi', 'ipaLo', 'perms1', 'perms2', 'level1', 'level2', 'hitCount', 'victim'] as const) {
+    for (const k of ['valid', 'stage', 'vmid', 'asid', 'vpnHi', 'vpnLo', 'shift', 'outHi', 'outLo', 'ipaHi', 'ipaLo', 'perms1', 'perms2', 'level1', 'level2', 'hitCount', 'tag', 'ctl', 'victim'] as const) {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];
