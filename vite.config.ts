@@ -48,5 +48,8 @@ export default defineConfig({
     environment: 'node',
     // Component tests opt into jsdom with a `@vitest-environment jsdom` docblock.
     pool: 'threads',
+    // Property tests over the real engine take ~0.5-1 s each; on a loaded 2-core machine the default 5 s can
+    // be too tight. The timeout only bounds a hang: speed is never asserted by a test.
+    testTimeout: 20_000,
   },
 });
