@@ -29,7 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const lookup = findChromium();
   if (lookup.found === undefined) stopWithSetupProblem(noChromiumMessage(lookup));
 
-  const distDir = resolve(project.config.root, 'dist');
+  // E2E_DIST_DIR lets several people (or helpers) test their own builds side by side without sharing dist/.
+  const distDir = resolve(project.config.root, process.env['E2E_DIST_DIR'] || 'dist');
   if (!existsSync(resolve(distDir, 'index.html'))) {
     stopWithSetupProblem(
       `${distDir}/index.html does not exist: the browser tests drive the built app, so run \`npm run build\` first (\`npm run test:browser\` does both).`,
