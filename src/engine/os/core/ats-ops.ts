@@ -20,7 +20,7 @@ import type { Errno } from './types.ts';
 
 export function atsTranslate(ctx: CallContext, devName: string, iova: bigint, write: boolean, pasid?: number): { ret: 0 | Errno; value?: bigint; returned?: string } {
   const dev = deviceNamed(ctx.linux, devName);
-  const ep = ctx.smmu.endpoints.get(dev.rid);
+  const ep = ctx.ops.hw(ctx).endpoints.get(dev.rid);
   const report = () => {
     const g = dev.group === null ? undefined : groupById(ctx.linux, dev.group);
     ctx.dmaApi = { ...dmaReport(findDomain(ctx.linux, g?.domain ?? null)), atc: atcReport(ctx, devName) };

@@ -15,7 +15,7 @@ export function attachGroupInternal(ctx: CallContext, domainName: string, g: Iom
   if (g.domain !== null && g.domain !== g.defaultDomain && g.domain !== g.blockingDomain) return 'EBUSY';
   const first = deviceNamed(ctx.linux, g.devices[0] as string);
   // domain_iommu_ops_compatible: one driver in this model, so only "no IOMMU" fails here.
-  if (!first.iommu || d.owner !== 'arm-smmu-v3') return 'EINVAL';
+  if (!first.iommu || d.owner !== ctx.ops.name) return 'EINVAL';
   return groupSetDomain(ctx, g, d.name);
 }
 

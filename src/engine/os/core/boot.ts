@@ -6,7 +6,6 @@
  * group-wide type sees all members. Then the kernel drivers named in the
  * boot list bind (iommu_device_use_default_domain).
  */
-import { armSmmuProbeDevice } from '../arm-smmu-v3/driver-master.ts';
 import type { CallContext } from './context.ts';
 import { setupDefaultDomain } from './default-domain.ts';
 import { pciDeviceGroup } from './device-group.ts';
@@ -38,13 +37,13 @@ export function bootLinux(ctx: CallContext, specs: readonly PciDeviceSpec[]): Bo
   for (const [i, dev] of linux.devices.entries()) {
     // The firmware (IORT) gives the device the StreamID of every DMA alias: SID = RID.
     const streamIds = dmaAliases(linux.devices, dev).map((a) => a.rid);
-    const r = armSmmuProbeDevice(ctx, dev, streamIds);
+    const r = ctx.ops.probeDevice(ctx, dev, streamIds);
     if (typeof r === 'string') {
       dev.probeError = r;
       probed.push({ device: dev.name, ret: r, group: null, why: 'the IOMMU driver refused it: no IOMMU, no group', streamIds });
       continue;
     }
-    const maxPasids = dev.pasidBits > 0 ? 2 ** Math.min(dev.pasidBits, ctx.smmu.features.ssidBits) : 0;
+    const maxPasids = dev.pasidBits > 0 ? 2 ** Math.min(dev.pasidBits, ctx.ops.pasidBits(ctx)) : 0;
     // A firmware direct region makes the device require_direct (iommu_create_device_direct_mappings sets it).
     const firmware = firmwareRegions(specs[i]?.resvRegions, `devices[${i}]`);
     const requireDirect = (specs[i]?.requireDirect ?? false) || firmware.some((r) => r.type === 'direct');

@@ -5,6 +5,8 @@
  */
 import type { IssueResult } from '../arm-smmu-v3/cmdq.ts';
 import type { Smmu } from '../../hw/smmu/smmu.ts';
+import { driverOps } from './drivers.ts';
+import type { IommuOps } from './iommu-ops.ts';
 import type { EngineState } from '../../state.ts';
 import { EngineError } from '../../util/assert.ts';
 import type { InflightDma } from './call-types.ts';
@@ -20,16 +22,24 @@ export class CallContext {
   readonly transition: Transition;
   /** Set by DMA API, flush-queue and ATS calls: the state the UI shows after them (os/core/dma-report.ts). */
   dmaApi?: DmaApiReport;
+  /** The driver the core calls (iommu_ops): arm-smmu-v3 or intel-iommu, as linux.boot chose. */
+  readonly ops: IommuOps;
 
   constructor(
     readonly s: EngineState,
     readonly linux: LinuxState,
-    readonly smmu: Smmu,
     /** The call's name, for findings. */
     readonly call: string,
     inflight: readonly InflightDma[] = [],
   ) {
+    this.ops = driverOps(linux.iommu);
     this.transition = new Transition(this, inflight);
+  }
+
+  /** The SMMU, for arm-smmu-v3 code; on a VT-d machine a call that needs it is refused. */
+  get smmu(): Smmu {
+    if (!this.s.smmu || this.linux.iommu === 'intel-iommu') throw new EngineError(`${this.call} needs the SMMU (an arm-smmu-v3 feature), but Linux booted on intel-iommu`, 'call');
+    return this.s.smmu;
   }
 
   /** WARN_ON: the kernel prints a backtrace and carries on. */

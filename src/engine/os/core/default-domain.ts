@@ -6,7 +6,7 @@
  * (iommu_group_store_type).
  */
 import type { CallContext } from './context.ts';
-import { IDENTITY_DOMAIN, domainFree, pagingDomainAlloc } from './domain-alloc.ts';
+import { domainFree, pagingDomainAlloc } from './domain-alloc.ts';
 import { SYSFS_TYPE, type DomainTypeName } from './domain-type.ts';
 import { iommuSetupDmaOps } from './dma-api.ts';
 import { createGroupDirectMappings } from './resv-regions.ts';
@@ -45,7 +45,7 @@ export function defaultDomainType(ctx: CallContext, g: IommuGroup, target: Domai
 function allocDefaultOfType(ctx: CallContext, g: IommuGroup, type: DomainTypeName): string | Errno {
   const cur = findDomain(ctx.linux, g.defaultDomain);
   if (cur && cur.type === type) return cur.name;
-  if (type === 'IDENTITY') return IDENTITY_DOMAIN;
+  if (type === 'IDENTITY') return ctx.ops.identityDomain;
   const name = freshName(ctx.linux, ctx.s, `default-g${g.id}`);
   // A paging default domain asks for PASID support when the device has PASIDs; arm-smmu-v3 stage 1 always has it.
   const r = pagingDomainAlloc(ctx, g.devices[0] as string, name, [], type);
@@ -90,11 +90,11 @@ export function setupDefaultDomain(ctx: CallContext, g: IommuGroup, target: Doma
     const r = groupSetDomain(ctx, g, dom);
     if (r !== 0) {
       g.defaultDomain = oldDefault;
-      if (dom !== IDENTITY_DOMAIN) domainFree(ctx, dom);
+      if (dom !== ctx.ops.identityDomain) domainFree(ctx, dom);
       return r;
     }
   }
-  if (oldDefault !== null && oldDefault !== IDENTITY_DOMAIN) domainFree(ctx, oldDefault);
+  if (oldDefault !== null && oldDefault !== ctx.ops.identityDomain) domainFree(ctx, oldDefault);
   iommuSetupDmaOps(ctx, g);
   return 0;
 }

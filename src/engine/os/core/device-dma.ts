@@ -7,8 +7,8 @@
  */
 import type { Access } from '../../hw/pgtable/types.ts';
 import type { DmaOutcome } from '../../hw/smmu/dma-types.ts';
-import type { Smmu } from '../../hw/smmu/smmu.ts';
-import { endpointRequest } from '../../hw/pci/requester.ts';
+import type { VtdDmaOutcome } from '../../hw/vtd/dma-types.ts';
+import type { IommuHw } from './iommu-ops.ts';
 import { staleWindow } from './flush-queue.ts';
 import { wireRid } from './pci.ts';
 import { judge } from './reach.ts';
@@ -33,16 +33,18 @@ export interface DeviceDma {
   /** The domain the DMA is judged against: the group's (RID), or the PASID's. */
   readonly domain: string | null;
   readonly outcome: DmaOutcome;
+  /** On intel-iommu: the VT-d unit's own outcome (root/context/PASID reads, walk, fault reason); `outcome` restates it in the core's terms. */
+  readonly vtd?: VtdDmaOutcome;
   readonly landed: DmaLanding;
   readonly why: string;
   readonly finding?: LinuxFinding;
 }
 
-export function deviceDma(linux: LinuxState, smmu: Smmu, device: string, iova: bigint, access: Access, pasid?: number): DeviceDma {
+export function deviceDma(linux: LinuxState, hw: IommuHw, device: string, iova: bigint, access: Access, pasid?: number): DeviceDma {
   const dev = deviceNamed(linux, device, 'device');
   const sid = wireRid(linux.devices, dev);
   // With ATS on, a hit in the device's ATC goes out as a translated request (hw/pci/requester.ts).
-  const outcome = endpointRequest(smmu, { sid, address: iova, access, ...(pasid !== undefined ? { ssid: pasid } : {}) });
+  const { outcome, vtd } = hw.request({ sid, address: iova, access, ...(pasid !== undefined ? { ssid: pasid } : {}) });
   const g = dev.group === null ? undefined : groupById(linux, dev.group);
   const domainName = pasid === undefined ? (g?.domain ?? null) : (g?.pasidArray.find((p) => p.pasid === pasid)?.domain ?? null);
   const domain = findDomain(linux, domainName);
@@ -53,8 +55,9 @@ export function deviceDma(linux: LinuxState, smmu: Smmu, device: string, iova: b
   const via = outcome.trace.ats ? `${device}'s ATC` : 'a cached IOTLB entry';
   const why = landed === 'domain' ? `${outcome.result} to 0x${(outcome.output ?? 0n).toString(16)} through ${domainName}${outcome.trace.ats ? ` (a translated request: ${device}'s ATC gave the address)` : ''}`
     : stale ? `reached 0x${(outcome.output ?? 0n).toString(16)} through ${via}: 0x${stale.iova.toString(16)} was unmapped from ${domainName} but waits in its flush queue, not yet invalidated`
+    : vtd?.fault && landed === 'blocked' ? `blocked: fault reason 0x${vtd.fault.reason.toString(16)} ${vtd.fault.name} (${vtd.fault.text})`
     : j.why;
-  const base = { device, sid, ...(pasid !== undefined ? { pasid } : {}), group: dev.group, domain: domainName, outcome, landed, why };
+  const base = { device, sid, ...(pasid !== undefined ? { pasid } : {}), group: dev.group, domain: domainName, outcome, ...(vtd ? { vtd } : {}), landed, why };
   if (landed !== 'outside') return base;
   const whose = dev.group === null
     ? `${device} has no IOMMU group (${dev.probeError ? `its probe failed with -${dev.probeError}` : 'not probed'}), yet its DMA with StreamID ${sid} ${j.why}`

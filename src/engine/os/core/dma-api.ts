@@ -16,7 +16,6 @@
  * maintenance and the coherent/MMIO memory attributes are not modelled.
  */
 import type { Prot } from '../../commands.ts';
-import { invalidateUnmapped } from '../arm-smmu-v3/driver-tlb.ts';
 import type { CallContext } from './context.ts';
 import type { DmaDirection, DmaHandle, IommuDmaCookie } from './dma-types.ts';
 import { isDmaDomain } from './domain-type.ts';
@@ -142,7 +141,7 @@ export function iommuDmaUnmapRange(ctx: CallContext, d: IommuDomain, dmaAddr: bi
   const cleared = d.mappings.filter((m) => m.iova < iova + len && m.iova + m.size > iova);
   const r = unmapFast(ctx, d, iova, len);
   if (r.unmapped !== len) ctx.warn(`__iommu_dma_unmap: unmapped 0x${r.unmapped.toString(16)} of 0x${len.toString(16)} bytes (WARN_ON)`);
-  if (!queued) invalidateUnmapped(ctx, d, r.entries);
+  if (!queued) ctx.ops.iotlbSync(ctx, d, r.entries);
   const flushed = iommuDmaFreeIova(ctx, d, iova, len, queued ? cleared : undefined);
   const c = iovaCookie(d);
   c.handles = c.handles.filter((h) => !(h.iova === iova));

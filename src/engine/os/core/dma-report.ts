@@ -27,7 +27,7 @@ export function dmaReport(d: IommuDomain | undefined, mapped?: DmaApiReport['map
 /** The device's ATC as the function holds it; stale: its RID domain no longer maps that page to that address. */
 export function atcReport(ctx: CallContext, device: string): NonNullable<DmaApiReport['atc']> {
   const dev = deviceNamed(ctx.linux, device);
-  const ep = ctx.smmu.endpoints.get(dev.rid);
+  const ep = ctx.ops.hw(ctx).endpoints.get(dev.rid);
   if (!ep) return [];
   const g = dev.group === null ? undefined : groupById(ctx.linux, dev.group);
   return ep.atc.map((e) => {

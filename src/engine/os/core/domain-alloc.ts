@@ -4,10 +4,10 @@
  * first attach, as arm-smmu-v3 did up to v6.8), iommu_domain_free, and the
  * driver's two static domains.
  */
-import { armSmmuDomainFinalise, armSmmuDomainFreePaging } from '../arm-smmu-v3/driver-domain.ts';
 import { EngineError } from '../../util/assert.ts';
 import type { CallContext } from './context.ts';
 import type { DomainTypeName } from './domain-type.ts';
+import type { IommuOps } from './iommu-ops.ts';
 import { deviceNamed, domainNamed } from './state.ts';
 import type { DomainOp, IommuDomain, LinuxState, Ret } from './types.ts';
 
@@ -18,17 +18,17 @@ export const IDENTITY_DOMAIN = 'arm_smmu_identity_domain';
 export const PAGING_OPS: readonly DomainOp[] = ['attach_dev', 'set_dev_pasid', 'map_pages', 'unmap_pages', 'iova_to_phys', 'flush_iotlb_all', 'iotlb_sync', 'free'];
 
 /** The driver's global static domains: one blocked and one identity domain, shared by every group, never freed. */
-export function staticDomains(): IommuDomain[] {
-  const base = { isStatic: true, owner: 'arm-smmu-v3' as const, pgsizeBitmap: 0n, geometry: null, cookie: 'none' as const, smmu: null, nested: null, mappings: [] };
+export function staticDomains(driver?: IommuOps): IommuDomain[] {
+  const base = { isStatic: true, owner: driver?.name ?? 'arm-smmu-v3' as const, pgsizeBitmap: 0n, geometry: null, cookie: 'none' as const, smmu: null, nested: null, mappings: [] };
   return [
-    { ...base, name: BLOCKED_DOMAIN, type: 'BLOCKED', ops: ['attach_dev', 'set_dev_pasid'] },
-    { ...base, name: IDENTITY_DOMAIN, type: 'IDENTITY', ops: ['attach_dev'] },
+    { ...base, name: driver?.blockedDomain ?? BLOCKED_DOMAIN, type: 'BLOCKED', ops: ['attach_dev', 'set_dev_pasid'] },
+    { ...base, name: driver?.identityDomain ?? IDENTITY_DOMAIN, type: 'IDENTITY', ops: ['attach_dev'] },
   ];
 }
 
-export function newPagingDomain(name: string, type: DomainTypeName, stage: 1 | 2, nestParent: boolean): IommuDomain {
+export function newPagingDomain(name: string, type: DomainTypeName, stage: 1 | 2, nestParent: boolean, owner: IommuDomain['owner'] = 'arm-smmu-v3'): IommuDomain {
   return {
-    name, type, ops: PAGING_OPS, isStatic: false, owner: 'arm-smmu-v3', pgsizeBitmap: 0n, geometry: null,
+    name, type, ops: PAGING_OPS, isStatic: false, owner, pgsizeBitmap: 0n, geometry: null,
     cookie: type === 'DMA' || type === 'DMA_FQ' ? 'dma-iova' : 'none',
     smmu: { stage, finalised: false, asid: null, vmid: null, pgtable: null, pgtableRoot: null, nestParent, devices: [] }, nested: null, mappings: [],
   };
@@ -47,16 +47,12 @@ export function pagingDomainAlloc(ctx: CallContext, devName: string, name: strin
   checkNewName(ctx, name);
   const dev = deviceNamed(ctx.linux, devName);
   if (!dev.iommu) return 'ENODEV';
-  const f = ctx.smmu.features;
   if (flags.some((x) => !KNOWN_FLAGS.includes(x))) return 'EOPNOTSUPP';
-  const nestParent = flags.includes('IOMMU_HWPT_ALLOC_NEST_PARENT');
-  // ARM_SMMU_FEAT_NESTING needs both stages; dirty tracking needs HTTU and stage 1; PASID needs stage 1.
-  if (nestParent && !(f.stage1 && f.stage2)) return 'EOPNOTSUPP';
-  if (flags.includes('IOMMU_HWPT_ALLOC_DIRTY_TRACKING') && (!f.httu || !f.stage1 || nestParent)) return 'EOPNOTSUPP';
-  if (flags.includes('IOMMU_HWPT_ALLOC_PASID') && !f.stage1) return 'EOPNOTSUPP';
-  const d = newPagingDomain(name, type, nestParent || !f.stage1 ? 2 : 1, nestParent);
+  const shape = ctx.ops.pagingStage(ctx, flags);
+  if (typeof shape === 'string') return shape;
+  const d = newPagingDomain(name, type, shape.stage, shape.nestParent, ctx.ops.name);
   ctx.linux.domains.push(d);
-  const r = armSmmuDomainFinalise(ctx, d);
+  const r = ctx.ops.finalise(ctx, d);
   if (r !== 0) ctx.linux.domains = ctx.linux.domains.filter((x) => x !== d);
   return r;
 }
@@ -65,7 +61,7 @@ export function pagingDomainAlloc(ctx: CallContext, devName: string, name: strin
 export function legacyDomainAlloc(ctx: CallContext, name: string): Ret {
   checkNewName(ctx, name);
   if (!ctx.linux.devices.some((d) => d.iommu)) return 'ENODEV';
-  ctx.linux.domains.push(newPagingDomain(name, 'UNMANAGED', ctx.smmu.features.stage1 ? 1 : 2, false));
+  ctx.linux.domains.push(newPagingDomain(name, 'UNMANAGED', ctx.ops.legacyStage(ctx), false, ctx.ops.name));
   return 0;
 }
 
@@ -95,7 +91,7 @@ export function domainFree(ctx: CallContext, name: string): Ret {
     ctx.finding({ rule: 'free-while-attached', message: `iommu_domain_free(${name}) while ${users.join('; ')}: in the kernel a use-after-free. The model keeps the domain.` });
     return 0;
   }
-  armSmmuDomainFreePaging(ctx, d);
+  ctx.ops.freePaging(ctx, d);
   ctx.linux.domains = ctx.linux.domains.filter((x) => x !== d);
   return 0;
 }

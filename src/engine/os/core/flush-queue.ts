@@ -11,7 +11,6 @@
  * when the ring is full, when the timer fires, and at domain teardown. The
  * engine has no clock: the 10 ms timer fires when the scenario says so.
  */
-import { flushDomainTlb } from '../arm-smmu-v3/driver-tlb.ts';
 import type { CallContext } from './context.ts';
 import type { FlushQueueState } from './dma-types.ts';
 import { freeIovaFast } from './iova-rcache.ts';
@@ -32,7 +31,7 @@ export function flushQueueOf(d: IommuDomain): FlushQueueState | null {
 /** fq_flush_iotlb: the counters bracket the flush, so entries queued during it wait for the next one. */
 function fqFlushIotlb(ctx: CallContext, d: IommuDomain, fq: FlushQueueState, why: string): void {
   fq.startCnt++;
-  flushDomainTlb(ctx, d, why);
+  ctx.ops.flushIotlbAll(ctx, d, why);
   fq.finishCnt++;
 }
 

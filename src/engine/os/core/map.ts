@@ -8,16 +8,13 @@
 import type { Prot } from '../../commands.ts';
 import { IoPgtableError, type MappedEntry } from '../../hw/pgtable/io-pgtable.ts';
 import { EngineError } from '../../util/assert.ts';
-import { invalidateUnmapped } from '../arm-smmu-v3/driver-tlb.ts';
 import type { CallContext } from './context.ts';
 import { isPaging } from './domain-type.ts';
 import { domainNamed } from './state.ts';
 import type { Errno, IommuDomain, Mapping, Ret } from './types.ts';
 
 function pgtableOf(ctx: CallContext, d: IommuDomain) {
-  const t = ctx.s.tables.get(d.smmu?.pgtable ?? '');
-  if (!t) throw new Error(`model bug: ${d.name} has no page table`);
-  return t.pgtable;
+  return ctx.ops.pgtable(ctx, d);
 }
 
 function minPageSize(d: IommuDomain): bigint {
@@ -50,7 +47,7 @@ export function unmapFast(ctx: CallContext, d: IommuDomain, iova: bigint, size: 
 /** __iommu_unmap + iommu_iotlb_sync. Returns the bytes unmapped. */
 function unmapAndSync(ctx: CallContext, d: IommuDomain, iova: bigint, size: bigint): bigint {
   const r = unmapFast(ctx, d, iova, size);
-  invalidateUnmapped(ctx, d, r.entries);
+  ctx.ops.iotlbSync(ctx, d, r.entries);
   return r.unmapped;
 }
 

@@ -20,7 +20,6 @@ import { descriptorAddress } from '../../hw/pgtable/geometry.ts';
 import type { IoPgtable, TableRef } from '../../hw/pgtable/io-pgtable.ts';
 import { STAGE1_DEFAULTS } from '../../hw/pgtable/regime.ts';
 import { EngineError } from '../../util/assert.ts';
-import { armSmmuMmInvalidateSecondaryTlbs, armSmmuMmRelease } from '../arm-smmu-v3/driver-sva.ts';
 import type { CallContext } from './context.ts';
 import { CPU_ASID_BITS, CPU_PA_BITS, CPU_PARANGE, CPU_VA_BITS, PAGE_SIZE } from './cpu.ts';
 import { freeGlobalPasid } from './global-pasid.ts';
@@ -105,7 +104,7 @@ function notifySecondaryTlbs(ctx: CallContext, mm: Mm, start: bigint, end: bigin
       ctx.warn(`model switch: mmu_notifier_arch_invalidate_secondary_tlbs skipped for ${name}; the SMMU may keep translations of ${hex(start)}..${hex(end)}`);
       continue;
     }
-    armSmmuMmInvalidateSecondaryTlbs(ctx, d, start, end);
+    ctx.ops.mmInvalidate(ctx, d, start, end);
   }
 }
 
@@ -166,7 +165,7 @@ export function mmExit(ctx: CallContext, name: string): Ret {
   // mmu_notifier_release comes first: devices may still be doing DMA into this address space.
   for (const d of mm.iommuMm?.svaDomains ?? []) {
     const domain = findDomain(ctx.linux, d);
-    if (domain) armSmmuMmRelease(ctx, domain);
+    if (domain) ctx.ops.mmRelease(ctx, domain);
   }
   const pt = pgtableOf(ctx, mm);
   const pages = pagesIn(mm.mappings, 0n, 1n << BigInt(CPU_VA_BITS), PAGE_SIZE);

@@ -5,22 +5,21 @@
  * claims). Claiming moves the group to its blocking domain, allocated when
  * first needed; releasing moves it back to its default domain.
  */
-import { BLOCKED_DOMAIN } from './domain-alloc.ts';
 import type { CallContext } from './context.ts';
 import { groupSetDomain, groupSetDomainNofail } from './set-domain.ts';
 import { deviceNamed, groupById } from './state.ts';
 import type { IommuGroup, Ret } from './types.ts';
 
 /** __iommu_group_alloc_blocking_domain: arm-smmu-v3 has a static blocked domain, so this cannot fail. */
-function allocBlockingDomain(g: IommuGroup): Ret {
-  if (g.blockingDomain === null) g.blockingDomain = BLOCKED_DOMAIN;
+function allocBlockingDomain(ctx: CallContext, g: IommuGroup): Ret {
+  if (g.blockingDomain === null) g.blockingDomain = ctx.ops.blockedDomain;
   return 0;
 }
 
 /** __iommu_take_dma_ownership. */
 function takeOwnership(ctx: CallContext, g: IommuGroup, owner: string): Ret {
   if ((g.domain !== null && g.domain !== g.defaultDomain) || g.pasidArray.length > 0) return 'EBUSY';
-  const a = allocBlockingDomain(g);
+  const a = allocBlockingDomain(ctx, g);
   if (a !== 0) return a;
   const r = groupSetDomain(ctx, g, g.blockingDomain);
   if (r !== 0) return r;

@@ -10,12 +10,8 @@
  *   replace, blocked for a new attach.
  * - Detaching is the blocked domain's set_dev_pasid(old = domain).
  */
-import { armSmmuBlockingSetDevPasid, armSmmuS1SetDevPasid } from '../arm-smmu-v3/driver-pasid.ts';
-import { armSmmuSvaSetDevPasid } from '../arm-smmu-v3/driver-sva.ts';
-import { LINEAR_CDMAX } from '../arm-smmu-v3/driver-master.ts';
 import { EngineError } from '../../util/assert.ts';
 import type { CallContext } from './context.ts';
-import { BLOCKED_DOMAIN } from './domain-alloc.ts';
 import { deviceNamed, domainNamed, findDomain, groupById, masterOf } from './state.ts';
 import { mmOfDomain, pasidEntry } from './sva-state.ts';
 import type { IommuDomain, IommuGroup, PciDevice, Ret } from './types.ts';
@@ -33,15 +29,15 @@ function setDevPasid(ctx: CallContext, d: IommuDomain, dev: PciDevice, pasid: nu
     case 'UNMANAGED':
     case 'DMA':
     case 'DMA_FQ':
-      ret = armSmmuS1SetDevPasid(ctx, d, dev, master, pasid, old);
+      ret = ctx.ops.pagingSetDevPasid(ctx, d, dev, master, pasid, old);
       break;
     case 'SVA': {
       const mm = mmOfDomain(ctx.linux, d);
-      ret = armSmmuSvaSetDevPasid(ctx, d, dev, master, pasid, old, mm?.alive ? mm : null);
+      ret = ctx.ops.svaSetDevPasid(ctx, d, dev, master, pasid, old, mm?.alive ? mm : null);
       break;
     }
     case 'BLOCKED':
-      ret = armSmmuBlockingSetDevPasid(ctx, dev, master, pasid, old);
+      ret = ctx.ops.blockingSetDevPasid(ctx, dev, master, pasid, old);
       break;
     default:
       ret = 'EOPNOTSUPP';
@@ -53,7 +49,7 @@ function setDevPasid(ctx: CallContext, d: IommuDomain, dev: PciDevice, pasid: nu
 
 /** iommu_remove_dev_pasid: the blocked domain takes the PASID from `d`; a failure is a WARN. */
 function removeDevPasid(ctx: CallContext, dev: PciDevice, pasid: number, d: string): void {
-  const r = setDevPasid(ctx, domainNamed(ctx.linux, BLOCKED_DOMAIN), dev, pasid, d);
+  const r = setDevPasid(ctx, domainNamed(ctx.linux, ctx.ops.blockedDomain), dev, pasid, d);
   if (r !== 0) ctx.warn(`${dev.name}: blocking PASID ${pasid} failed with -${r} (WARN_ON)`);
 }
 
@@ -97,7 +93,7 @@ export function checkModelled(ctx: CallContext, g: IommuGroup, pasid: number): v
   for (const dev of pasidDevices(ctx, g)) {
     const bits = masterOf(ctx.linux, dev.name)?.ssidBits ?? 0;
     if (pasid < 2 ** bits) continue;
-    if (bits < Math.min(dev.pasidBits, ctx.smmu.features.ssidBits, LINEAR_CDMAX)) {
+    if (bits < Math.min(dev.pasidBits, ctx.ops.masterPasidLimit(ctx))) {
       throw new EngineError(`${dev.name}: PASID is not enabled (pci_enable_pasid failed at probe), so its CD table has 2^${bits} CD${bits ? 's' : ''}, yet max_pasids (${dev.iommu?.maxPasids}) from its PASID capability lets PASID ${pasid} through: arm-smmu-v3 would write CD ${pasid} beyond the table. The model refuses the call`, 'pasid');
     }
     throw new EngineError(`PASID ${pasid} of ${dev.name} needs a CD beyond its linear CD table of 2^${bits} CDs; 2-level CD tables are not modelled yet, so keep PASIDs below ${2 ** bits}`, 'pasid');
@@ -108,7 +104,7 @@ export function checkModelled(ctx: CallContext, g: IommuGroup, pasid: number): v
 export function attachDevicePasid(ctx: CallContext, d: IommuDomain, dev: PciDevice, pasid: number, handle?: string): Ret {
   if (dev.group === null) return 'ENODEV';
   if (!d.ops.includes('set_dev_pasid')) return 'EOPNOTSUPP';
-  if (d.owner !== 'arm-smmu-v3' || pasid === IOMMU_NO_PASID) return 'EINVAL';
+  if (d.owner !== ctx.ops.name || pasid === IOMMU_NO_PASID) return 'EINVAL';
   const g = groupById(ctx.linux, dev.group);
   for (const name of g.devices) {
     const max = deviceNamed(ctx.linux, name).iommu?.maxPasids ?? 0;
@@ -145,7 +141,7 @@ export function detachDevicePasid(ctx: CallContext, d: IommuDomain, dev: PciDevi
   const entry = pasidEntry(g, pasid);
   if (!entry) ctx.warn(`iommu_detach_device_pasid: nothing is attached at PASID ${pasid} of group ${g.id}; the CDs are cleared anyway`);
   else if (entry.domain !== d.name) ctx.warn(`iommu_detach_device_pasid: PASID ${pasid} is on ${entry.domain}, not ${d.name}; the kernel does not check (v6.8 did WARN) and ${entry.domain} keeps its invalidation entries`);
-  ctx.transition.begin(g, entry?.domain ?? d.name, BLOCKED_DOMAIN, pasid);
+  ctx.transition.begin(g, entry?.domain ?? d.name, ctx.ops.blockedDomain, pasid);
   try {
     removeGroupPasid(ctx, g, pasid, d);
   } finally {
@@ -170,7 +166,7 @@ export function iommuReplaceDevicePasid(ctx: CallContext, domainName: string, de
   const d = domainNamed(ctx.linux, domainName);
   if (dev.group === null) return 'ENODEV';
   if (!d.ops.includes('set_dev_pasid')) return 'EOPNOTSUPP';
-  if (d.owner !== 'arm-smmu-v3' || pasid === IOMMU_NO_PASID || handle === undefined) return 'EINVAL';
+  if (d.owner !== ctx.ops.name || pasid === IOMMU_NO_PASID || handle === undefined) return 'EINVAL';
   const g = groupById(ctx.linux, dev.group);
   const curr = pasidEntry(g, pasid);
   // Nothing attached: not a replace.

@@ -20,13 +20,13 @@ export type PasidFeature = 'exec' | 'priv';
 /** PCI enumeration (pci_ats_init, pci_pri_init, pci_pasid_init): the function and the kernel's view of it. */
 export function pciEnumerate(ctx: CallContext, dev: PciDevice): void {
   dev.dmaMask ??= 0xffff_ffffn;
-  if (!isPcie(dev) || ctx.smmu.endpoints.get(dev.rid)) return;
-  ctx.smmu.endpoints.add(newEndpoint({ rid: dev.rid, name: dev.name, pasidBits: dev.pasidBits, ats: dev.ats, pri: dev.pri }));
+  if (!isPcie(dev) || ctx.ops.hw(ctx).endpoints.get(dev.rid)) return;
+  ctx.ops.hw(ctx).endpoints.add(newEndpoint({ rid: dev.rid, name: dev.name, pasidBits: dev.pasidBits, ats: dev.ats, pri: dev.pri }));
   dev.pcie = { pasidEnabled: false, pasidFeatures: [], atsEnabled: false, atsStu: 0, priEnabled: false, priReqsAlloc: 0 };
 }
 
 function endpointOf(ctx: CallContext, dev: PciDevice): PcieEndpoint | undefined {
-  return isPcie(dev) ? ctx.smmu.endpoints.get(dev.rid) : undefined;
+  return isPcie(dev) ? ctx.ops.hw(ctx).endpoints.get(dev.rid) : undefined;
 }
 
 function state(dev: PciDevice): PcieKernelState {
@@ -35,7 +35,7 @@ function state(dev: PciDevice): PcieKernelState {
 }
 
 function configWrite(ctx: CallContext, dev: PciDevice, reg: CapRegister, value: number, why: string): void {
-  const r = ctx.smmu.endpoints.writeConfig(dev.rid, reg, value);
+  const r = ctx.ops.hw(ctx).endpoints.writeConfig(dev.rid, reg, value);
   ctx.hw.push({ kind: 'pci-config', device: dev.name, register: reg, old: r.old, value: r.value, why });
 }
 

@@ -7,6 +7,7 @@ import type { MemoryWrite } from '../../events.ts';
 import type { DmaOutcome } from '../../hw/smmu/dma-types.ts';
 import type { ConsumedCommand } from '../../hw/smmu/smmu.ts';
 import type { EntryUpdate } from '../arm-smmu-v3/update-entry.ts';
+import type { ConsumedDescriptor } from '../../hw/vtd/vtd.ts';
 import type { DomainTypeName } from './domain-type.ts';
 
 /** One thing the driver did to the hardware, in order. */
@@ -22,7 +23,9 @@ export type LinuxHwWrite =
   /** Table memory handed out (zeroed) or given back. */
   | { readonly kind: 'alloc' | 'free'; readonly what: string; readonly address: bigint; readonly bytes: bigint }
   /** A PCI configuration write to a capability register of a function (PASID, ATS or PRI Control: os/core/pci-caps.ts). */
-  | { readonly kind: 'pci-config'; readonly device: string; readonly register: string; readonly old: number; readonly value: number; readonly why: string };
+  | { readonly kind: 'pci-config'; readonly device: string; readonly register: string; readonly old: number; readonly value: number; readonly why: string }
+  /** intel-iommu: descriptors put in the VT-d invalidation queue, IQT published, and what the unit did with each (qi_submit_sync). */
+  | { readonly kind: 'vtd-qi'; readonly why: string; readonly writes: readonly MemoryWrite[]; readonly tail: { readonly old: bigint; readonly value: bigint }; readonly consumed: readonly ConsumedDescriptor[] };
 
 /** Where each device of the switching group is at a checkpoint. */
 export interface CheckpointDevice {

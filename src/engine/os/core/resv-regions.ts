@@ -9,7 +9,6 @@
  * require_direct: it may never be blocked.
  */
 import type { Prot } from '../../commands.ts';
-import { flushDomainTlb } from '../arm-smmu-v3/driver-tlb.ts';
 import type { CallContext } from './context.ts';
 import type { ResvRegion, ResvType } from './dma-types.ts';
 import { isDmaDomain } from './domain-type.ts';
@@ -100,7 +99,7 @@ export function createDeviceDirectMappings(ctx: CallContext, d: IommuDomain, dev
       }
     }
   }
-  if (regions.length > 0) flushDomainTlb(ctx, d, `iommu_create_device_direct_mappings: flush ${d.name} after mapping ${dev.name}'s reserved regions`);
+  if (regions.length > 0) ctx.ops.flushIotlbAll(ctx, d, `iommu_create_device_direct_mappings: flush ${d.name} after mapping ${dev.name}'s reserved regions`);
 }
 
 /** For each device of a group, before its new default domain is attached. */

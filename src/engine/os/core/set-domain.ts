@@ -6,7 +6,6 @@
  * put back on the old domain (device k never left it); with MUST_SUCCEED
  * the loop goes on and a failed device is parked on the blocking domain.
  */
-import { armSmmuAttachDev } from '../arm-smmu-v3/driver-attach.ts';
 import type { CallContext } from './context.ts';
 import { deviceNamed, domainNamed, masterOf } from './state.ts';
 import type { IommuDomain, IommuGroup, PciDevice, Ret } from './types.ts';
@@ -20,7 +19,7 @@ function attachDevice(ctx: CallContext, d: IommuDomain, dev: PciDevice, old: str
   if (!master) return 'ENODEV';
   const from = master.ridDomain;
   ctx.transition.moving = { device: dev.name, from, to: d.name };
-  const ret = armSmmuAttachDev(ctx, d, dev, master, old);
+  const ret = ctx.ops.attachDev(ctx, d, dev, master, old);
   ctx.transition.moving = null;
   ctx.transition.point(ret === 0 ? `${dev.name} is on ${d.name}` : `${dev.name}: attach to ${d.name} failed (-${ret}); it stays on ${from ?? 'nothing'}`);
   return ret;

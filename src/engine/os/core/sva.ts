@@ -12,7 +12,6 @@
  * - iommu_domain_free of an SVA domain drops the mm reference it grabbed
  *   (mmdrop), then the driver frees its ASID.
  */
-import { armSmmuSvaDomainAlloc, armSmmuSvaDomainFree } from '../arm-smmu-v3/driver-sva.ts';
 import type { CallContext } from './context.ts';
 import { allocGlobalPasid, nextGlobalPasid } from './global-pasid.ts';
 import { mmdrop } from './mm.ts';
@@ -34,7 +33,7 @@ function allocMmData(ctx: CallContext, mm: Mm, dev: PciDevice): IommuMmData | Er
 
 /** iommu_sva_domain_alloc: the driver's domain_alloc_sva, then the core's part (type, cookie, mmgrab). */
 function svaDomainAlloc(ctx: CallContext, mm: Mm): IommuDomain | Errno {
-  const d = armSmmuSvaDomainAlloc(ctx, freshName(ctx.linux, ctx.s, `sva:${mm.name}`), mm);
+  const d = ctx.ops.svaDomainAlloc(ctx, freshName(ctx.linux, ctx.s, `sva:${mm.name}`), mm);
   if (typeof d === 'string') return d;
   mm.mmCount++;
   ctx.linux.domains.push(d);
@@ -46,7 +45,7 @@ export function svaDomainFree(ctx: CallContext, d: IommuDomain): void {
   const mm = mmOfDomain(ctx.linux, d);
   if (mm?.iommuMm) mm.iommuMm.svaDomains = mm.iommuMm.svaDomains.filter((x) => x !== d.name);
   if (mm) mmdrop(ctx, mm);
-  armSmmuSvaDomainFree(ctx, d);
+  ctx.ops.svaDomainFree(ctx, d);
   ctx.linux.domains = ctx.linux.domains.filter((x) => x !== d);
 }
 

@@ -11,8 +11,8 @@
  * judging each outcome against the old and the new domain. Anything else is
  * a finding.
  */
-import { runDma, type SmmuContext } from '../../hw/smmu/dma.ts';
-import type { DmaOutcome } from '../../hw/smmu/dma-types.ts';
+import type { SmmuContext } from '../../hw/smmu/dma.ts';
+import type { DmaOutcome, DmaTransaction } from '../../hw/smmu/dma-types.ts';
 import type { Smmu } from '../../hw/smmu/smmu.ts';
 import type { Access } from '../../hw/pgtable/types.ts';
 import type { InflightDma } from './call-types.ts';
@@ -88,7 +88,7 @@ export class Transition {
     for (const dma of this.inflight) {
       if (dma.at === undefined || dma.at === index) this.inflightDma(index, dma, oldDomain, newDomain);
     }
-    const peek = peekContext(this.ctx.smmu);
+    const peek = this.ctx.ops.hw(this.ctx).peeker();
     const parentOf = (d: IommuDomain | undefined) => findDomain(linux, linux.viommus.find((v) => v.name === d?.nested?.viommu)?.parent ?? null);
     const addressesOf = (d: IommuDomain | undefined) => [...probeAddresses(d, parentOf(d)), ...svaProbeAddresses(linux, d)];
     const addresses = [...SENTINELS, ...addressesOf(oldDomain), ...addressesOf(newDomain)];
@@ -100,13 +100,13 @@ export class Transition {
     }
   }
 
-  private probe(index: number, peek: SmmuContext, ssid: number | undefined, addresses: readonly bigint[], oldDomain: IommuDomain | undefined, newDomain: IommuDomain | undefined, old: string | null, target: string): void {
+  private probe(index: number, peek: (tx: DmaTransaction) => DmaOutcome, ssid: number | undefined, addresses: readonly bigint[], oldDomain: IommuDomain | undefined, newDomain: IommuDomain | undefined, old: string | null, target: string): void {
     const { linux } = this.ctx;
     const a = this.active as { group: IommuGroup };
     for (const name of a.group.devices) {
       for (const sid of this.streamsOf(name)) {
         for (const address of addresses) {
-          const outcome = runDma(peek, { sid, address, access: PROBE_ACCESS, ...(ssid !== undefined ? { ssid } : {}) });
+          const outcome = peek({ sid, address, access: PROBE_ACCESS, ...(ssid !== undefined ? { ssid } : {}) });
           const j = judge(linux, outcome, oldDomain, newDomain);
           if (j.landed === 'outside') this.violation(index, name, sid, outcome, j.why, old, target, ssid);
         }
@@ -120,7 +120,7 @@ export class Transition {
     const { linux } = this.ctx;
     const dev = deviceNamed(linux, dma.device, 'inflight.device');
     const sid = wireRid(linux.devices, dev);
-    const outcome = this.ctx.smmu.dma({ sid, address: dma.iova, access: dma.access, ...(dma.pasid !== undefined ? { ssid: dma.pasid } : {}) });
+    const outcome = this.ctx.ops.hw(this.ctx).dma({ sid, address: dma.iova, access: dma.access, ...(dma.pasid !== undefined ? { ssid: dma.pasid } : {}) }).outcome;
     // Only the traffic being switched (the RID, or the one PASID) may land on either domain; the rest stays on its own.
     const switching = a.group.devices.includes(dev.name) && dma.pasid === a.pasid;
     const own = switching ? undefined : findDomain(linux, dmaDomainName(linux, dev, dma.pasid));

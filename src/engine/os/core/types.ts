@@ -177,7 +177,8 @@ export interface IommuDomain {
   readonly ops: readonly DomainOp[];
   /** arm_smmu_blocked_domain / arm_smmu_identity_domain: global statics shared by every group, never freed. */
   readonly isStatic: boolean;
-  readonly owner: 'arm-smmu-v3';
+  /** The driver that made it (domain->owner is its iommu_ops). */
+  readonly owner: 'arm-smmu-v3' | 'intel-iommu';
   pgsizeBitmap: bigint;
   geometry: { readonly apertureStart: bigint; readonly apertureEnd: bigint; readonly forceAperture: boolean } | null;
   /** cookie_type: the DMA API, MSI, SVA and iommufd layers set theirs. */
@@ -189,6 +190,17 @@ export interface IommuDomain {
   dma?: IommuDmaCookie;
   /** SVA domains only: the bound mm and how many groups use the domain (os/core/sva.ts). */
   sva?: SvaDomainInfo;
+  /** intel-iommu only: struct dmar_domain's hardware side (os/intel-iommu). The core's paging bookkeeping stays in `smmu`. */
+  intel?: DmarDomainInfo;
+}
+
+/** struct dmar_domain: which stage its page table is for, and the domain ID it was given on the unit. */
+export interface DmarDomainInfo {
+  readonly firstStage: boolean;
+  /** Allocated at the first attach (domain_attach_iommu), from IDA_START_DID = 2. */
+  did: number | null;
+  /** SVA domains: the x86-64 first-stage table that mirrors the mm's mappings (the model's CPU is arm64). */
+  shadowOf?: string;
 }
 
 /** struct arm_smmu_master. */
@@ -230,6 +242,11 @@ export interface LinuxState {
   asids: number[];
   vmids: number[];
   nextGroupId: number;
+  /** The IOMMU driver the core runs on (linux.boot's iommu); arm-smmu-v3 when absent. */
+  iommu?: 'arm-smmu-v3' | 'intel-iommu';
+  /** intel-iommu's domain IDs in use on the unit, and where its invalidation waits write their status (qi->desc_status). */
+  dids?: number[];
+  qiStatus?: bigint;
   /** Process address spaces, PASIDs and SVA bonds, made on first use (os/core/sva-state.ts). */
   sva?: SvaState;
 }
