@@ -96,3 +96,19 @@ export function buildNested(): Workload {
   if (!tables) throw new Error('stage-2 tables missing');
   return { ...w, s2: tables };
 }
+
+/**
+ * The burst workloads: an SMMU with StreamID 3 translating through a 4KB,
+ * 48-bit stage-1 table that maps 32MB at IOVA 0x1000_0000 in 4KB pages (as
+ * the smmu-million-dmas lesson), set up with the engine's own commands.
+ */
+export function buildBurst(): Engine {
+  const e = new Engine();
+  must(e, { kind: 'smmu.probe', preset: 'full', options: { streamTable: 'linear' } });
+  const created = must(e, { kind: 'pgtable.create', name: 'dev0', config: { TG0: 0, T0SZ: 16, IPS: 5 } });
+  if (created.kind !== 'pgtable.created' || created.stage !== 1) throw new Error('table not created');
+  must(e, { kind: 'pgtable.map', table: 'dev0', iova: 0x1000_0000n, paddr: 0x8_8000_1000n, size: 0x200_0000n, prot: RW });
+  must(e, { kind: 'smmu.writeSte', sid: 3, fields: { V: 1n, Config: 5n, S1ContextPtr: 0x9000_0000n } });
+  must(e, { kind: 'smmu.writeCd', sid: 3, ssid: 0, fields: { V: 1n, AA64: 1n, A: 1n, R: 1n, T0SZ: 16n, TG0: 0n, IPS: 5n, EPD1: 1n, ASID: 1n, TTB0: created.config.TTB0 } });
+  return e;
+}

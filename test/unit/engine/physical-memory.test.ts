@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PhysicalMemory } from '../../../src/engine/index.ts';
 
@@ -48,5 +49,80 @@ describe('PhysicalMemory', () => {
     for (let i = 0n; i < 300n; i++) m.write64(0x10_0000_0000n + i * 0x1000n, i);
     for (let i = 0n; i < 300n; i++) expect(m.read64(0x10_0000_0000n + i * 0x1000n)).toBe(i);
     expect(m.frames).toBe(300);
+  });
+
+  /**
+   * The store keeps sparse frames' nonzero qwords in a hash table and turns a
+   * frame into a plain page once it holds 64 of them; zero stores delete
+   * entries, which moves others back. None of that may show: against a plain
+   * byte map, every read (aligned or not, any size), every frame's existence,
+   * zeroFrame and clone behave as flat memory would.
+   */
+  it('behaves as a plain byte map through sparse, dense, growing and shrinking frames', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('write' as const), frame: fc.integer({ min: 0, max: 11 }), offset: fc.integer({ min: 0, max: 4095 }), size: fc.constantFrom(1 as const, 2 as const, 4 as const, 8 as const), value: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })) }),
+      fc.record({ kind: fc.constant('fill' as const), frame: fc.integer({ min: 0, max: 11 }), from: fc.integer({ min: 0, max: 511 }), n: fc.integer({ min: 1, max: 200 }), zero: fc.boolean() }),
+      fc.record({ kind: fc.constant('zeroFrame' as const), frame: fc.integer({ min: 0, max: 11 }) }),
+      fc.record({ kind: fc.constant('clone' as const) }),
+    );
+    // Frames in two 4GB regions, one of them near the top of the 52-bit space.
+    const frameBase = (f: number) => (f < 6 ? 0x8000_0000n + BigInt(f) * 0x1000n : 0xf_ffff_0000_0000n + BigInt(f) * 0x5000n);
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.array(fc.record({ frame: fc.integer({ min: 0, max: 12 }), offset: fc.integer({ min: 0, max: 4095 }), size: fc.constantFrom(1, 2, 4, 8) }), { maxLength: 40 }), (ops, probes) => {
+        let m = new PhysicalMemory();
+        const bytes = new Map<bigint, number>();
+        const frames = new Set<bigint>();
+        const store = (a: bigint, v: number) => { bytes.set(a, v); frames.add(a & ~0xfffn); };
+        for (const o of ops) {
+          if (o.kind === 'clone') { m = m.clone(); continue; }
+          const base = frameBase(o.frame);
+          if (o.kind === 'write') {
+            // A write near the end of a frame runs into the next one, which comes into being.
+            m.write(base + BigInt(o.offset), o.value & ((1n << BigInt(8 * o.size)) - 1n), o.size);
+            for (let i = 0; i < o.size; i++) store(base + BigInt(o.offset + i), Number((o.value >> BigInt(8 * i)) & 0xffn));
+          } else if (o.kind === 'fill') {
+            for (let q = o.from; q < Math.min(512, o.from + o.n); q++) {
+              const v = o.zero ? 0n : BigInt(q + 1) * 0x0101_0101_0000_0001n;
+              m.write64(base + BigInt(q * 8), v);
+              for (let i = 0; i < 8; i++) store(base + BigInt(q * 8 + i), Number((v >> BigInt(8 * i)) & 0xffn));
+            }
+          } else {
+            m.zeroFrame(base);
+            frames.add(base);
+            for (let i = 0n; i < 4096n; i++) bytes.delete(base + i);
+          }
+        }
+        expect(m.frames).toBe(frames.size);
+        const expected = (a: bigint, size: number): bigint | undefined => {
+          let v = 0n;
+          for (let i = 0; i < size; i++) {
+            const b = a + BigInt(i);
+            if (!frames.has(b & ~0xfffn)) return undefined;
+            v |= BigInt(bytes.get(b) ?? 0) << BigInt(8 * i);
+          }
+          return v;
+        };
+        for (const p of probes) {
+          const a = frameBase(p.frame) + BigInt(p.offset);
+          expect(m.read(a, p.size as 1 | 2 | 4 | 8)).toBe(expected(a, p.size));
+          expect(m.read64(a & ~7n)).toBe(expected(a & ~7n, 8));
+          expect(m.hasFrame(a)).toBe(frames.has(a & ~0xfffn));
+        }
+        for (const f of frames) for (let q = 0n; q < 4096n; q += 8n) if (bytes.has(f + q)) expect(m.read64(f + q)).toBe(expected(f + q, 8));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps thousands of sparse frames apart as its hash table grows, and turns a full frame dense', () => {
+    const m = new PhysicalMemory();
+    for (let i = 0n; i < 5000n; i++) m.write64(0x2_0000_0000n + i * 0x1000n + (i % 512n) * 8n, i + 1n);
+    for (let q = 0n; q < 512n; q++) m.write64(0x3_0000_0000n + q * 8n, q ^ 0xffffn);
+    for (let i = 0n; i < 5000n; i++) {
+      expect(m.read64(0x2_0000_0000n + i * 0x1000n + (i % 512n) * 8n)).toBe(i + 1n);
+      expect(m.read64(0x2_0000_0000n + i * 0x1000n + ((i + 1n) % 512n) * 8n)).toBe(0n);
+    }
+    for (let q = 0n; q < 512n; q++) expect(m.read64(0x3_0000_0000n + q * 8n)).toBe(q ^ 0xffffn);
+    expect(m.frames).toBe(5001);
   });
 });

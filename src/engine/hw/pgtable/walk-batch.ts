@@ -89,8 +89,6 @@ function descend(mem: PhysicalMemory, t: WalkTables, L: Lanes, n: number, access
     L.tabLo[i] = t.baseLo;
     L.hier[i] = 0;
   }
-  const top = mem.top;
-  const frameSlots = mem.frameSlots;
   const words = mem.words;
   for (let level = g.startLevel; level <= 3; level++) {
     const shift = g.granuleShift + (3 - level) * g.stride;
@@ -105,10 +103,9 @@ function descend(mem: PhysicalMemory, t: WalkTables, L: Lanes, n: number, access
       if (L.state[i] !== ACTIVE) continue;
       const readHi = L.rdHi[i] as number;
       const readLo = L.rdLo[i] as number;
-      const region = readHi >>> 0 < 0x10_0000 ? (top[readHi] as number) : -1;
-      const slot = region < 0 ? -1 : (frameSlots[(region << 20) | (readLo >>> 12)] as number);
-      if (slot < 0) { L.state[i] = REDO; continue; }
-      L.word[i] = slot * 1024 + ((readLo & 0xfff) >>> 2);
+      const w = mem.wordIndex(readHi, readLo);
+      if (w < 0) { L.state[i] = REDO; continue; }
+      L.word[i] = w;
     }
     // Nothing but the descriptor loads, independent across lanes: a body this short lets the CPU keep all their misses in flight.
     const word = L.word;

@@ -16,6 +16,7 @@ import type { WalkTables } from './tables.ts';
 import { FaultClass, FaultCode, Reason } from './walk-codes.ts';
 import { checkStage1Permission, checkStage2Permission } from './walk-permissions.ts';
 import { recordStep, type TraceSink } from './walk-trace.ts';
+import { fastStage1, fastStage2, res, RES_HI, RES_LEVEL, RES_LO, RES_READS, RES_SHIFT } from './walk-fast.ts';
 
 /** Access encoding for the hot path: kind in bits 1:0, bit 2 = unprivileged. */
 export const ACCESS_READ = 0;
@@ -129,8 +130,6 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
   let uxnTable = 0;
   let pxnTable = 0;
   // A walk never writes memory, so its directories can be read once (nested stage-2 walks only read too).
-  const top = mem.top;
-  const frameSlots = mem.frameSlots;
   const words = mem.words;
 
   for (let level = g.startLevel; level <= 3; level++) {
@@ -153,15 +152,13 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
       out.reads += s2Scratch.reads;
     }
     out.reads++;
-    const region = readHi >>> 0 < 0x10_0000 ? (top[readHi] as number) : -1;
-    const slot = region < 0 ? -1 : (frameSlots[(region << 20) | (readLo >>> 12)] as number);
-    if (slot < 0) {
+    const w = mem.wordIndex(readHi, readLo);
+    if (w < 0) {
       out.faultHi = readHi;
       out.faultLo = readLo;
       if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2 && s2Scratch, t.stage);
       return fail(out, FaultCode.ExternalAbort, Reason.WalkEabt, level);
     }
-    const w = slot * 1024 + ((readLo & 0xfff) >>> 2);
     const dLo = words[w] as number;
     const dHi = words[w + 1] as number;
     if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch, t.stage);
@@ -207,6 +204,22 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
   return fail(out, FaultCode.Translation, Reason.Invalid, 3); // unreachable: level 3 always ends the walk
 }
 
+/** The intermediate address of a fast nested walk. */
+const ipaHalves = new Int32Array(2);
+
+/** A successful fast walk's result, in the fields the one walk sets on success. */
+function fastResult(out: WalkOut, stage: 1 | 2, ttbr: number): void {
+  out.fault = FaultCode.None;
+  out.reason = Reason.None;
+  out.stage = stage;
+  out.ttbr = ttbr;
+  out.hi = res[RES_HI] as number;
+  out.lo = res[RES_LO] as number;
+  out.level = res[RES_LEVEL] as number;
+  out.mapShift = res[RES_SHIFT] as number;
+  out.reads = res[RES_READS] as number;
+}
+
 function reset(out: WalkOut): void {
   out.fault = FaultCode.None;
   out.reason = Reason.None;
@@ -232,6 +245,14 @@ function selectTtbr(r: Stage1Regime, vaHi: number, vaLo: number, out: WalkOut) {
  * `finalTrace` receives the stage-2 walk of the output IPA (nested only).
  */
 export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null, s2: WalkTables | null = null, finalTrace: TraceSink | null = null): boolean {
+  if (trace === null && finalTrace === null && fastStage1(mem, r.ttbr0, vaHi, vaLo, access, s2, ipaHalves)) {
+    fastResult(out, 1, 0);
+    if (s2 !== null) {
+      out.ipaHi = ipaHalves[0] as number;
+      out.ipaLo = ipaHalves[1] as number;
+    }
+    return true;
+  }
   reset(out);
   const t = selectTtbr(r, vaHi, vaLo, out);
   if (t === undefined) return false;
@@ -259,6 +280,10 @@ function walkStage2Inner(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipa
 
 /** Stage-2-only translation of an IPA (STE.Config = stage 1 bypass, stage 2 translate). */
 export function walkStage2(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipaLo: number, access: number, out: WalkOut, trace: TraceSink | null): boolean {
+  if (trace === null && fastStage2(mem, s2, ipaHi, ipaLo, access)) {
+    fastResult(out, 2, -1);
+    return true;
+  }
   const ok = walkStage2Inner(mem, s2, ipaHi, ipaLo, access, out, trace);
   if (!ok) {
     out.faultClass = FaultClass.IN;

@@ -37,34 +37,40 @@ export interface TlbEntryView {
   readonly hits: number;
 }
 
+/** Words per way in `key` (vpnLo, vpnHi, tag, ctl: a set's four ways share one 64-byte line) and in `dat`. */
+const KEY_WORDS = 4;
+const DAT_WORDS = 8;
+/** `dat` fields: output address halves, offset masks (bits below the entry's size), hits, allowed accesses per stage. */
+const D_OUT_LO = 0;
+const D_OUT_HI = 1;
+const D_MASK_LO = 2;
+const D_MASK_HI = 3;
+const D_HITS = 4;
+const D_PERMS1 = 5;
+const D_PERMS2 = 6;
+
 export class Iotlb {
   readonly sets: number;
   private readonly valid: Uint8Array;
   private readonly stage: Uint8Array;
   private readonly vmid: Int32Array;
   private readonly asid: Int32Array;
-  /** Input page number halves as int32 patterns (V8 keeps int32 in registers; Uint32 values above 2^31 become doubles). */
-  private readonly vpnHi: Int32Array;
-  private readonly vpnLo: Int32Array;
   private readonly shift: Uint8Array;
-  private readonly outHi: Uint32Array;
-  private readonly outLo: Uint32Array;
   /** The intermediate address the entry's block starts at (nested and stage-2 entries), for stage-2 fault records on a hit. */
   private readonly ipaHi: Uint32Array;
   private readonly ipaLo: Uint32Array;
-  /** Allowed accesses by stage 1 and by stage 2 (all allowed for a stage that is not in use). */
-  private readonly perms1: Uint8Array;
-  private readonly perms2: Uint8Array;
   /** Leaf levels of the two stages, for fault records on a hit. */
   private readonly level1: Uint8Array;
   private readonly level2: Uint8Array;
-  private readonly hitCount: Uint32Array;
   /**
-   * The lookup's tag, so a probe is three compares: `tag` = VMID[15:0]:ASID[15:0],
-   * `ctl` = 0 when invalid, else shift + 1, plus 64 for an entry without ASID.
+   * What a probe compares, per way: the input page number halves as int32
+   * patterns (V8 keeps int32 in registers; uint32 values above 2^31 become
+   * doubles), `tag` = VMID[15:0]:ASID[15:0], and `ctl` = 0 when invalid, else
+   * shift + 1, plus 64 for an entry without ASID.
    */
-  private readonly tag: Int32Array;
-  private readonly ctl: Int32Array;
+  private readonly key: Int32Array;
+  /** What a hit reads, per way (D_* fields): one line for the output, the masks, the counter and the permissions. */
+  private readonly dat: Int32Array;
   private readonly victim: Uint8Array;
   /** Page-size shifts that have entries, smallest first: a lookup tries each. */
   private shifts: number[] = [];
@@ -78,20 +84,13 @@ export class Iotlb {
     this.stage = new Uint8Array(n);
     this.vmid = new Int32Array(n);
     this.asid = new Int32Array(n);
-    this.vpnHi = new Int32Array(n);
-    this.vpnLo = new Int32Array(n);
     this.shift = new Uint8Array(n);
-    this.outHi = new Uint32Array(n);
-    this.outLo = new Uint32Array(n);
     this.ipaHi = new Uint32Array(n);
     this.ipaLo = new Uint32Array(n);
-    this.perms1 = new Uint8Array(n);
-    this.perms2 = new Uint8Array(n);
     this.level1 = new Uint8Array(n);
     this.level2 = new Uint8Array(n);
-    this.hitCount = new Uint32Array(n);
-    this.tag = new Int32Array(n);
-    this.ctl = new Int32Array(n);
+    this.key = new Int32Array(n * KEY_WORDS);
+    this.dat = new Int32Array(n * DAT_WORDS);
     this.victim = new Uint8Array(sets);
   }
 
@@ -102,56 +101,71 @@ export class Iotlb {
   }
 
   /**
-   * Finds the entry translating hi:lo for this VMID/ASID (asid -1: stage-2
-   * only). Returns its slot or -1. Counts hits and misses.
-   *
-   * The DMA path's hit path: one set probe per page size in use, int32
-   * compares on typed arrays, the most selective (page number) first.
+   * The slot of the entry translating hi:lo for this VMID/ASID (asid -1:
+   * stage-2 only), or -1; counts nothing. The DMA path's hit path: one set
+   * probe per page size in use, int32 compares within one cache line, the
+   * most selective (page number) first.
    */
-  lookup(vmid: number, asid: number, hi: number, lo: number): number {
+  probe(vmid: number, asid: number, hi: number, lo: number): number {
     const shifts = this.shifts;
-    const vpnLo = this.vpnLo;
-    const vpnHi = this.vpnHi;
-    const tags = this.tag;
-    const ctls = this.ctl;
+    const key = this.key;
     const tag = (vmid << 16) | (asid & 0xffff);
+    const noAsid = asid < 0 ? 64 : 0;
     for (let s = 0; s < shifts.length; s++) {
       const sh = shifts[s] as number;
       const vHi = sh >= 32 ? 0 : (hi >>> sh) | 0;
       const vLo = sh >= 32 ? (hi >>> (sh - 32)) | 0 : (lo >>> sh) | (sh === 0 ? 0 : hi << (32 - sh));
-      const ctl = sh + 1 + (asid < 0 ? 64 : 0);
-      const base = this.setOf(vHi, vLo, asid) * IOTLB_WAYS;
-      for (let w = base; w < base + IOTLB_WAYS; w++) {
-        if (vpnLo[w] === vLo && vpnHi[w] === vHi && tags[w] === tag && ctls[w] === ctl) {
-          this.hitTotal++;
-          this.hitCount[w] = (this.hitCount[w] as number) + 1;
-          return w;
-        }
+      const ctl = sh + 1 + noAsid;
+      const first = this.setOf(vHi, vLo, asid) * IOTLB_WAYS;
+      // Way 0 first and unrolled: inserts fill the lowest free way, so most hits are there.
+      let k = first * KEY_WORDS;
+      if (key[k] === vLo && key[k + 1] === vHi && key[k + 2] === tag && key[k + 3] === ctl) return first;
+      for (let w = first + 1; w < first + IOTLB_WAYS; w++) {
+        k += KEY_WORDS;
+        if (key[k] === vLo && key[k + 1] === vHi && key[k + 2] === tag && key[k + 3] === ctl) return w;
       }
     }
-    this.missTotal++;
     return -1;
   }
 
-  /** Output address of a hit for input hi:lo: the entry's base plus the offset inside it. */
+  /** Counts a hit on `slot` (for the entry and in total), as a lookup that found it does. */
+  countHit(slot: number): void {
+    this.hitTotal++;
+    const d = slot * DAT_WORDS + D_HITS;
+    this.dat[d] = (this.dat[d] as number) + 1;
+  }
+
+  countMiss(): void {
+    this.missTotal++;
+  }
+
+  /** probe() that counts the hit or the miss: the lookup a transaction makes. */
+  lookup(vmid: number, asid: number, hi: number, lo: number): number {
+    const slot = this.probe(vmid, asid, hi, lo);
+    if (slot >= 0) this.countHit(slot);
+    else this.missTotal++;
+    return slot;
+  }
+
+  /** Output address of a hit for input hi:lo: the entry's base plus the offset inside it (uint32 halves). */
   outputLo(slot: number, lo: number): number {
-    const sh = this.shift[slot] as number;
-    const mask = sh >= 32 ? 0xffff_ffff : (1 << sh) - 1;
-    return (((this.outLo[slot] as number) & ~mask) | (lo & mask)) >>> 0;
+    const d = slot * DAT_WORDS;
+    const mask = this.dat[d + D_MASK_LO] as number;
+    return (((this.dat[d + D_OUT_LO] as number) & ~mask) | (lo & mask)) >>> 0;
   }
 
   outputHi(slot: number, hi: number): number {
-    const sh = this.shift[slot] as number;
-    if (sh <= 32) return this.outHi[slot] as number;
-    const mask = (1 << (sh - 32)) - 1;
-    return (((this.outHi[slot] as number) & ~mask) | (hi & mask)) >>> 0;
+    const d = slot * DAT_WORDS;
+    const mask = this.dat[d + D_MASK_HI] as number;
+    return (((this.dat[d + D_OUT_HI] as number) & ~mask) | (hi & mask)) >>> 0;
   }
 
   /** Which stage denies `access` on a hit: 0 none, 1 stage 1, 2 stage 2 (stage 1 is checked first). */
   deniedBy(slot: number, access: number): 0 | 1 | 2 {
     const bit = permBit(access);
-    if (((this.perms1[slot] as number) & bit) === 0) return 1;
-    if (((this.perms2[slot] as number) & bit) === 0) return 2;
+    const d = slot * DAT_WORDS;
+    if (((this.dat[d + D_PERMS1] as number) & bit) === 0) return 1;
+    if (((this.dat[d + D_PERMS2] as number) & bit) === 0) return 2;
     return 0;
   }
 
@@ -180,23 +194,27 @@ export class Iotlb {
       this.victim[set] = ((this.victim[set] as number) + 1) % IOTLB_WAYS;
     }
     this.valid[slot] = 1;
-    this.tag[slot] = (e.vmid << 16) | (e.asid & 0xffff);
-    this.ctl[slot] = sh + 1 + (e.asid < 0 ? 64 : 0);
+    const k = slot * KEY_WORDS;
+    this.key[k] = vLo | 0;
+    this.key[k + 1] = vHi | 0;
+    this.key[k + 2] = (e.vmid << 16) | (e.asid & 0xffff);
+    this.key[k + 3] = sh + 1 + (e.asid < 0 ? 64 : 0);
+    const d = slot * DAT_WORDS;
+    this.dat[d + D_OUT_LO] = e.outLo | 0;
+    this.dat[d + D_OUT_HI] = e.outHi | 0;
+    this.dat[d + D_MASK_LO] = sh >= 32 ? -1 : (1 << sh) - 1;
+    this.dat[d + D_MASK_HI] = sh <= 32 ? 0 : sh >= 64 ? -1 : (1 << (sh - 32)) - 1;
+    this.dat[d + D_HITS] = 0;
+    this.dat[d + D_PERMS1] = e.perms1;
+    this.dat[d + D_PERMS2] = e.perms2;
     this.stage[slot] = e.stage;
     this.vmid[slot] = e.vmid;
     this.asid[slot] = e.asid;
-    this.vpnHi[slot] = vHi | 0;
-    this.vpnLo[slot] = vLo | 0;
     this.shift[slot] = sh;
-    this.outHi[slot] = e.outHi;
-    this.outLo[slot] = e.outLo;
     this.ipaHi[slot] = e.ipaHi;
     this.ipaLo[slot] = e.ipaLo;
-    this.perms1[slot] = e.perms1;
-    this.perms2[slot] = e.perms2;
     this.level1[slot] = e.level1;
     this.level2[slot] = e.level2;
-    this.hitCount[slot] = 0;
     if (!this.shifts.includes(sh)) this.shifts = [...this.shifts, sh].sort((a, b) => a - b);
     return slot;
   }
@@ -207,7 +225,7 @@ export class Iotlb {
     for (let w = 0; w < this.valid.length; w++) {
       if (this.valid[w] === 1 && select(this.view(w))) {
         this.valid[w] = 0;
-        this.ctl[w] = 0;
+        this.key[w * KEY_WORDS + 3] = 0;
         n++;
       }
     }
@@ -222,8 +240,10 @@ export class Iotlb {
 
   view(w: number): TlbEntryView {
     const sh = BigInt(this.shift[w] as number);
-    const vpn = (BigInt((this.vpnHi[w] as number) >>> 0) << 32n) | BigInt((this.vpnLo[w] as number) >>> 0);
-    const out = (BigInt(this.outHi[w] as number) << 32n) | BigInt(this.outLo[w] as number);
+    const k = w * KEY_WORDS;
+    const d = w * DAT_WORDS;
+    const vpn = (BigInt((this.key[k + 1] as number) >>> 0) << 32n) | BigInt((this.key[k] as number) >>> 0);
+    const out = (BigInt((this.dat[d + D_OUT_HI] as number) >>> 0) << 32n) | BigInt((this.dat[d + D_OUT_LO] as number) >>> 0);
     return {
       slot: w,
       vmid: this.vmid[w] as number,
@@ -232,15 +252,15 @@ export class Iotlb {
       input: vpn << sh,
       size: 1n << sh,
       output: out & ~((1n << sh) - 1n),
-      perms: (this.perms1[w] as number) & (this.perms2[w] as number),
+      perms: (this.dat[d + D_PERMS1] as number) & (this.dat[d + D_PERMS2] as number),
       level: (this.stage[w] === TlbStage.S2 ? this.level2[w] : this.level1[w]) as number,
-      hits: this.hitCount[w] as number,
+      hits: this.dat[d + D_HITS] as number,
     };
   }
 
   clone(): Iotlb {
     const c = new Iotlb(this.sets);
-    for (const k of ['valid', 'stage', 'vmid', 'asid', 'vpnHi', 'vpnLo', 'shift', 'outHi', 'outLo', 'ipaHi', 'ipaLo', 'perms1', 'perms2', 'level1', 'level2', 'hitCount', 'tag', 'ctl', 'victim'] as const) {
+    for (const k of ['valid', 'stage', 'vmid', 'asid', 'shift', 'ipaHi', 'ipaLo', 'level1', 'level2', 'key', 'dat', 'victim'] as const) {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];

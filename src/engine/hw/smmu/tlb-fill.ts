@@ -21,29 +21,37 @@ function leaf(steps: readonly WalkStep[]): { dLo: number; dHi: number; level: nu
   return { dLo: lo32(d), dHi: hi32(d), level: last?.level ?? 0 };
 }
 
+/** Accesses a stage-1 leaf allows, given the table attributes gathered above it (bit 3 APTable[1], 2 APTable[0], 1 UXNTable, 0 PXNTable). */
+export function stage1LeafPerms(dLo: number, dHi: number, hier: number): number {
+  let perms = 0;
+  for (let i = 0; i < ACCESSES.length; i++) {
+    const a = ACCESSES[i] as number;
+    if (checkStage1Permission(a, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1) === Reason.None) perms |= permBit(a);
+  }
+  return perms;
+}
+
+/** Accesses a stage-2 leaf allows. */
+export function stage2LeafPerms(dLo: number, dHi: number): number {
+  let perms = 0;
+  for (let i = 0; i < ACCESSES.length; i++) {
+    const a = ACCESSES[i] as number;
+    if (checkStage2Permission(a, dLo, dHi) === Reason.None) perms |= permBit(a);
+  }
+  return perms;
+}
+
 function stage1Perms(walk: WalkResult, regime: Stage1Regime): { perms: number; level: number } {
   const { dLo, dHi, level } = leaf(walk.steps);
   const t = walk.setup?.ttbr === 1 ? regime.ttbr1 : regime.ttbr0;
-  let noWrite = 0, noUnpriv = 0, uxn = 0, pxn = 0;
-  if (t?.hierarchical) {
-    for (const s of walk.steps.slice(0, -1)) {
-      const h = hi32(s.descriptor ?? 0n);
-      noWrite |= (h >>> 30) & 1;
-      noUnpriv |= (h >>> 29) & 1;
-      uxn |= (h >>> 28) & 1;
-      pxn |= (h >>> 27) & 1;
-    }
-  }
-  let perms = 0;
-  for (const a of ACCESSES) if (checkStage1Permission(a, dLo, dHi, noWrite, noUnpriv, uxn, pxn) === Reason.None) perms |= permBit(a);
-  return { perms, level };
+  let hier = 0;
+  if (t?.hierarchical) for (const s of walk.steps.slice(0, -1)) hier |= (hi32(s.descriptor ?? 0n) >>> 27) & 0xf;
+  return { perms: stage1LeafPerms(dLo, dHi, hier), level };
 }
 
 function stage2Perms(steps: readonly WalkStep[]): { perms: number; level: number } {
   const { dLo, dHi, level } = leaf(steps);
-  let perms = 0;
-  for (const a of ACCESSES) if (checkStage2Permission(a, dLo, dHi) === Reason.None) perms |= permBit(a);
-  return { perms, level };
+  return { perms: stage2LeafPerms(dLo, dHi), level };
 }
 
 export function tlbEntryFromWalk(walk: WalkResult, stage: TlbStage, vmid: number, asid: number, regime: Stage1Regime | null) {

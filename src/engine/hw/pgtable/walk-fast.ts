@@ -1,0 +1,227 @@
+/**
+ * The untraced walk's fast path: the plain case only, as lean as the
+ * hardware's own walker — valid table descriptors down to a page or an
+ * allowed block, the access flag set, the access allowed, every address
+ * within its size. It reads memory exactly as `walkTables` does and gives
+ * the same result; anything else (any fault, TTBR1, an input beyond the
+ * size) returns false before it has written the caller's record, and the
+ * one walk in walk.ts translates the address again from the start and
+ * reports what happened. A walk never writes memory, so walking twice is
+ * exact. test/unit/engine/walk-fast.test.ts checks that every result and
+ * fault equals the traced walk's, on random and corrupted tables of all
+ * granules, stage 1, stage 2 and nested.
+ *
+ * Nothing here allocates: results go to `res`, a module-level Int32Array.
+ */
+import type { PhysicalMemory } from '../memory/physical-memory.ts';
+import type { CompiledTtbr } from './regime.ts';
+import type { WalkTables } from './tables.ts';
+import { Reason } from './walk-codes.ts';
+import { checkStage1Permission, checkStage2Permission } from './walk-permissions.ts';
+
+/**
+ * Output of the last successful fast walk: address halves (int32 patterns),
+ * leaf level, log2 of the mapping size, descriptors read, the leaf
+ * descriptor and the hierarchical attributes gathered on the way down (bit
+ * 3 APTable[1], 2 APTable[0], 1 UXNTable, 0 PXNTable) — what an IOTLB entry
+ * needs for its permissions. A nested walk adds the final stage-2 leaf.
+ */
+export const res = new Int32Array(11);
+export const RES_HI = 0;
+export const RES_LO = 1;
+export const RES_LEVEL = 2;
+export const RES_SHIFT = 3;
+export const RES_READS = 4;
+export const RES_LEAF_LO = 5;
+export const RES_LEAF_HI = 6;
+export const RES_HIER = 7;
+export const RES_S2_LEAF_LO = 8;
+export const RES_S2_LEAF_HI = 9;
+export const RES_S2_LEVEL = 10;
+
+/** The result of a stage-2 walk inside a nested walk (kept apart from `res`). */
+const s2res = new Int32Array(11);
+
+/** Whether hi:lo (int32 patterns) is at or beyond 2^bits, bits in 25..52. */
+function beyondBits(hi: number, lo: number, bits: number): boolean {
+  if (bits >= 32) return hi >>> (bits - 32) !== 0;
+  return hi !== 0 || lo >>> bits !== 0;
+}
+
+/**
+ * The descent through `t` for input hi:lo; with `s2` every table address is
+ * an IPA translated by stage 2 first. True with the output in `out`.
+ */
+function descend(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
+  const g = t.geometry;
+  const gShift = g.granuleShift;
+  const stride = g.stride;
+  const start = g.startLevel;
+  const oaBits = t.oaBits;
+  const granuleMask = (1 << gShift) - 1;
+  const lpa = gShift === 16;
+  const hierarchical = t.hierarchical;
+  let tableHi = t.baseHi;
+  let tableLo = t.baseLo;
+  if (beyondBits(tableHi, tableLo, oaBits)) return false;
+  let hier = 0;
+  let reads = 0;
+  const words = mem.words;
+  for (let level = start; level <= 3; level++) {
+    const shift = gShift + (3 - level) * stride;
+    const mask = (1 << (level === start ? t.startBits : stride)) - 1;
+    const index = shift >= 32 ? (hi >>> (shift - 32)) & mask : ((lo >>> shift) | (hi << (32 - shift))) & mask;
+    let readHi = tableHi;
+    let readLo = (tableLo + index * 8) | 0;
+    if (s2 !== null) {
+      if (!walkS2(mem, s2, readHi, readLo, 0, s2res)) return false;
+      readHi = s2res[RES_HI] as number;
+      readLo = s2res[RES_LO] as number;
+      reads += s2res[RES_READS] as number;
+    }
+    reads++;
+    const w = mem.wordIndex(readHi, readLo);
+    if (w < 0) return false;
+    const dLo = words[w] as number;
+    const dHi = words[w + 1] as number;
+    if ((dLo & 1) === 0) return false;
+    let oaHi = dHi & 0xffff;
+    if (lpa) oaHi |= ((dLo >>> 12) & 0xf) << 16;
+    const oaLo = dLo & ~granuleMask;
+    if ((dLo & 2) !== 0 && level < 3) {
+      if (beyondBits(oaHi, oaLo, oaBits)) return false;
+      if (hierarchical) hier |= (dHi >>> 27) & 0xf; // PXNTable, UXNTable, APTable[0], APTable[1]: bits 59..62
+      tableHi = oaHi;
+      tableLo = oaLo;
+      continue;
+    }
+    // A page at level 3, or a block where the granule allows one (4KB: levels 1 and 2; 16KB and 64KB: level 2).
+    if (level === 3 ? (dLo & 2) === 0 : level !== 2 && !(level === 1 && gShift === 12)) return false;
+    // Leaves map at most 1GB (shift <= 30), so the offset is all in the low half.
+    const offsetMask = (1 << shift) - 1;
+    const outLo = (oaLo & ~offsetMask) | (lo & offsetMask);
+    if (beyondBits(oaHi, outLo, oaBits)) return false;
+    if (((dLo >>> 10) & 1) === 0 && !t.affd) return false;
+    const reason = t.stage === 1
+      ? checkStage1Permission(access, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1)
+      : checkStage2Permission(access, dLo, dHi);
+    if (reason !== Reason.None) return false;
+    out[RES_HI] = oaHi;
+    out[RES_LO] = outLo;
+    out[RES_LEVEL] = level;
+    out[RES_SHIFT] = shift;
+    out[RES_READS] = reads;
+    out[RES_LEAF_LO] = dLo;
+    out[RES_LEAF_HI] = dHi;
+    out[RES_HIER] = hier;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A 4KB-granule table whose walk starts at level 0 with a full 512-entry
+ * table (48-bit input): the commonest shape, unrolled with constant shifts.
+ * Table descriptors at levels 0 to 2 and a page at level 3 only; anything
+ * else (a block, a fault) returns false for the general loop to decide.
+ */
+function descend4k(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
+  const oaBits = t.oaBits;
+  if (beyondBits(t.baseHi, t.baseLo, oaBits)) return false;
+  const words = mem.words;
+  let hier = 0;
+  let reads = 4;
+  let tableHi = t.baseHi;
+  let tableLo = t.baseLo;
+  let dLo = 0;
+  let dHi = 0;
+  for (let level = 0; level < 4; level++) {
+    // Index bits [47:39], [38:30], [29:21], [20:12].
+    const index = level === 0 ? (hi >>> 7) & 511 : level === 1 ? ((hi << 2) | (lo >>> 30)) & 511 : level === 2 ? (lo >>> 21) & 511 : (lo >>> 12) & 511;
+    let readHi = tableHi;
+    let readLo = (tableLo + (index << 3)) | 0;
+    if (s2 !== null) {
+      if (!walkS2(mem, s2, readHi, readLo, 0, s2res)) return false;
+      readHi = s2res[RES_HI] as number;
+      readLo = s2res[RES_LO] as number;
+      reads += s2res[RES_READS] as number;
+    }
+    const w = mem.wordIndex(readHi, readLo);
+    if (w < 0) return false;
+    dLo = words[w] as number;
+    dHi = words[w + 1] as number;
+    // Levels 0-2 must hold table descriptors, level 3 a page: bits[1:0] = 0b11 everywhere.
+    if ((dLo & 3) !== 3) return false;
+    tableHi = dHi & 0xffff;
+    tableLo = dLo & ~0xfff;
+    if (beyondBits(tableHi, tableLo, oaBits)) return false;
+    if (level < 3) hier |= (dHi >>> 27) & 0xf;
+  }
+  if (((dLo >>> 10) & 1) === 0 && !t.affd) return false;
+  if (!t.hierarchical) hier = 0;
+  const reason = t.stage === 1
+    ? checkStage1Permission(access, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1)
+    : checkStage2Permission(access, dLo, dHi);
+  if (reason !== Reason.None) return false;
+  out[RES_HI] = tableHi;
+  out[RES_LO] = tableLo | (lo & 0xfff);
+  out[RES_LEVEL] = 3;
+  out[RES_SHIFT] = 12;
+  out[RES_READS] = reads;
+  out[RES_LEAF_LO] = dLo;
+  out[RES_LEAF_HI] = dHi;
+  out[RES_HIER] = hier;
+  return true;
+}
+
+/** The descent, through the unrolled 4KB walk when the table has that shape. */
+function descendAny(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
+  const g = t.geometry;
+  if (g.granuleShift === 12 && g.startLevel === 0 && t.startBits === 9) return descend4k(mem, t, hi, lo, access, s2, out);
+  return descend(mem, t, hi, lo, access, s2, out);
+}
+
+/** Stage 2 of an IPA (int32 halves): the IPA must be within the stage's input size. */
+function walkS2(mem: PhysicalMemory, s2: WalkTables, hi: number, lo: number, access: number, out: Int32Array): boolean {
+  if (beyondBits(hi, lo, s2.geometry.inputSize)) return false;
+  return descendAny(mem, s2, hi, lo, access, null, out);
+}
+
+/**
+ * Stage 1 through TTBR0 (VA[55] = 0, the bits above the input size zero, or
+ * top byte ignored), nested when `s2` is given. True with `res` set: the
+ * output address, and for a nested walk RES_SHIFT already the smaller of the
+ * stages' mapping sizes; `ipa` receives the intermediate address.
+ */
+export function fastStage1(mem: PhysicalMemory, t: CompiledTtbr, hi: number, lo: number, access: number, s2: WalkTables | null, ipa: Int32Array): boolean {
+  if (!t.enabled || ((hi >>> 23) & 1) !== 0) return false;
+  const size = t.geometry.inputSize;
+  // Bits [63 (55 with TBI):inputSize] must be zero.
+  const top = t.tbi ? hi & 0x00ff_ffff : hi;
+  if (size >= 32 ? top >>> (size - 32) !== 0 : top !== 0 || lo >>> size !== 0) return false;
+  if (!descendAny(mem, t, hi, lo, access, s2, res)) return false;
+  if (s2 === null) return true;
+  const ipaHi = res[RES_HI] as number;
+  const ipaLo = res[RES_LO] as number;
+  const s1Shift = res[RES_SHIFT] as number;
+  const s1Reads = res[RES_READS] as number;
+  const s1Level = res[RES_LEVEL] as number;
+  if (!walkS2(mem, s2, ipaHi, ipaLo, access, s2res)) return false;
+  ipa[0] = ipaHi;
+  ipa[1] = ipaLo;
+  res[RES_HI] = s2res[RES_HI] as number;
+  res[RES_LO] = s2res[RES_LO] as number;
+  res[RES_LEVEL] = s1Level;
+  res[RES_SHIFT] = Math.min(s1Shift, s2res[RES_SHIFT] as number);
+  res[RES_READS] = s1Reads + (s2res[RES_READS] as number);
+  res[RES_S2_LEAF_LO] = s2res[RES_LEAF_LO] as number;
+  res[RES_S2_LEAF_HI] = s2res[RES_LEAF_HI] as number;
+  res[RES_S2_LEVEL] = s2res[RES_LEVEL] as number;
+  return true;
+}
+
+/** Stage-2-only translation of an IPA. True with `res` set. */
+export function fastStage2(mem: PhysicalMemory, s2: WalkTables, hi: number, lo: number, access: number): boolean {
+  return walkS2(mem, s2, hi, lo, access, res);
+}
+
