@@ -3,25 +3,23 @@
  * v1 Scenario or every problem found out. Never throws.
  */
 import { crossChecks } from './checks.ts';
-import { MAX_STEPS } from './fields.ts';
 import { type ScenarioIssue, defaultMessage, fromZodIssues } from './issues.ts';
 import { findJsonSyntaxError } from './jsonSyntax.ts';
+import { LIMITS, limitIssues, sizeIssue } from './limits.ts';
 import { migrateToCurrent } from './migrate.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 
 export type ParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly errors: ScenarioIssue[] };
 
 export function parseScenario(input: unknown): ParseResult {
+  // Limits first (limits.ts), so that a huge or hostile document is refused before any migration or schema runs over it.
+  const tooLarge = sizeIssue(input);
+  if (tooLarge) return { ok: false, errors: [tooLarge] };
   const migrated = migrateToCurrent(input);
   if (!migrated.ok) return migrated;
   const doc = migrated.document;
-  // Checked first so that a huge file is refused without validating each step.
-  if (Array.isArray(doc.steps) && doc.steps.length > MAX_STEPS) {
-    return {
-      ok: false,
-      errors: [{ path: 'steps', message: `has ${doc.steps.length.toLocaleString('en-US')} steps; a scenario may have at most ${MAX_STEPS.toLocaleString('en-US')}` }],
-    };
-  }
+  const overLimits = limitIssues(doc);
+  if (overLimits.length > 0) return { ok: false, errors: overLimits };
   const result = scenarioSchema.safeParse(doc, { error: defaultMessage });
   const errors = [...(result.success ? [] : fromZodIssues(result.error.issues, doc)), ...crossChecks(doc)];
   if (errors.length === 0 && result.success) return { ok: true, scenario: result.data };
@@ -32,6 +30,9 @@ export function parseScenarioText(text: string): ParseResult {
   // A byte-order mark is common in files saved by Windows editors; JSON.parse refuses it.
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, errors: [{ path: '', message: 'the file is empty: expected a JSON scenario object' }] };
+  if (body.length > LIMITS.documentSize) {
+    return { ok: false, errors: [{ path: '', message: `the text is ${body.length.toLocaleString('en-US')} characters; a scenario may be at most ${LIMITS.documentSize.toLocaleString('en-US')}` }] };
+  }
   let value: unknown;
   try {
     value = JSON.parse(body);
