@@ -46,7 +46,7 @@ export class RequestTracker {
 export function toLoadOutcome(response: HostResponse): LoadOutcome {
   switch (response.kind) {
     case 'loaded':
-      return { ok: true, outline: response.outline };
+      return { ok: true, outline: response.outline, ...(response.scenario ? { scenario: response.scenario } : {}) };
     case 'invalid':
       return { ok: false, issues: response.issues };
     case 'failed':
@@ -60,7 +60,7 @@ export function toLoadOutcome(response: HostResponse): LoadOutcome {
 export function toStepState(response: HostResponse): StepState {
   switch (response.kind) {
     case 'state':
-      return { step: response.step, log: response.log, ...(response.smmu ? { smmu: response.smmu } : {}), ...(response.linux ? { linux: response.linux } : {}) };
+      return { step: response.step, log: response.log, ...(response.smmu ? { smmu: response.smmu } : {}), ...(response.linux ? { linux: response.linux } : {}), ...(response.compare ? { compare: response.compare } : {}) };
     case 'failed':
       throw new EngineHostError(response.message);
     case 'loaded':

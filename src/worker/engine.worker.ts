@@ -1,16 +1,16 @@
 /**
- * The worker entry: everything it does is forward each request to the
- * session and post the answer back.
+ * The worker entry: everything it does is hand each message to the
+ * endpoint (the session behind it) and post the answers back.
  */
 import './zod-jitless.ts';
-import type { HostRequest, HostResponse } from './protocol.ts';
-import { EngineSession, handleRequest } from './session.ts';
+import { createEndpoint } from './endpoint.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<HostRequest>) => void) | null;
-  postMessage(message: HostResponse): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  postMessage(message: FromWorker): void;
 }
 
 const scope = self as unknown as WorkerScope;
-const session = new EngineSession();
-scope.onmessage = (event) => scope.postMessage(handleRequest(session, event.data));
+const handle = createEndpoint((message) => scope.postMessage(message));
+scope.onmessage = (event) => handle(event.data);

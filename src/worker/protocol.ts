@@ -7,8 +7,10 @@
  */
 import type { EngineEvent } from '../engine/events.ts';
 import type { LinuxView } from './linux-view.ts';
-import type { ScenarioIssue } from '../scenario/index.ts';
+import type { Scenario, ScenarioIssue } from '../scenario/index.ts';
+import type { Predict } from '../scenario/schema.ts';
 import type { SmmuView, SmmuViewRequest } from './smmu-view-types.ts';
+import type { CompareView } from './compare-types.ts';
 
 export type RequestId = number;
 
@@ -16,11 +18,16 @@ export type HostRequest =
   /** Parse, validate and convert a plain scenario object; resets the cursor to step 0. */
   | { readonly kind: 'load'; readonly id: RequestId; readonly scenario: unknown }
   /** The engine state after `step` steps (0 = nothing applied yet), with the SMMU seen through `view`. */
-  | { readonly kind: 'goTo'; readonly id: RequestId; readonly step: number; readonly view?: SmmuViewRequest }
+  | { readonly kind: 'goTo'; readonly id: RequestId; readonly step: number; readonly view?: StepViewRequest }
   /** The SMMU at the current step seen through another window (the stream table scrolled, a stream selected). */
   | { readonly kind: 'view'; readonly id: RequestId; readonly view: SmmuViewRequest };
 
 export type HostRequestKind = HostRequest['kind'];
+
+/** goTo's view: the SMMU window, and `compare` to have the step run on both IOMMUs as well (src/worker/compare-session.ts). */
+export interface StepViewRequest extends SmmuViewRequest {
+  readonly compare?: boolean;
+}
 
 /** What the page needs to know about a loaded scenario. */
 export interface ScenarioOutline {
@@ -36,10 +43,13 @@ export interface StepOutline {
   /** The scenario step kind ("walk", "map" ...), so the page can find walk steps without the engine. */
   readonly kind: string;
   readonly note?: string;
+  /** A lesson's "predict the next step" question, asked before this step runs (src/ui/lesson). */
+  readonly predict?: Predict;
 }
 
 export type HostResponse =
-  | { readonly kind: 'loaded'; readonly id: RequestId; readonly outline: ScenarioOutline }
+  /** `scenario`: the document as validated (migrated, normalised), so the page needs no validator of its own. */
+  | { readonly kind: 'loaded'; readonly id: RequestId; readonly outline: ScenarioOutline; readonly scenario?: Scenario }
   | { readonly kind: 'invalid'; readonly id: RequestId; readonly issues: readonly ScenarioIssue[] }
   | {
       readonly kind: 'state';
@@ -52,6 +62,8 @@ export type HostResponse =
       readonly smmu?: SmmuView;
       /** The Linux IOMMU core after this step (devices, groups, domains); absent before linux.boot. */
       readonly linux?: LinuxView;
+      /** The step on arm-smmu-v3 and on intel-iommu side by side, when the view asked for it. */
+      readonly compare?: CompareView;
     }
   | { readonly kind: 'view'; readonly id: RequestId; readonly step: number; readonly smmu?: SmmuView }
   /** The request could not be served (no scenario loaded, an engine failure). */
@@ -60,7 +72,7 @@ export type HostResponse =
 export type HostResponseKind = HostResponse['kind'];
 
 export type LoadOutcome =
-  | { readonly ok: true; readonly outline: ScenarioOutline }
+  | { readonly ok: true; readonly outline: ScenarioOutline; readonly scenario?: Scenario }
   | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
 
 export interface StepState {
@@ -68,6 +80,7 @@ export interface StepState {
   readonly log: readonly (readonly EngineEvent[])[];
   readonly smmu?: SmmuView;
   readonly linux?: LinuxView;
+  readonly compare?: CompareView;
 }
 
 /** The answer to a view request: the SMMU at `step`, the step the engine is at. */
@@ -96,3 +109,22 @@ export class EngineHostError extends Error {
     this.name = 'EngineHostError';
   }
 }
+
+/**
+ * Messages outside the request/response pairing. The supervisor pings the
+ * worker; the worker answers between requests, and while it runs a long
+ * request it reports progress instead, so silence means it has stopped.
+ */
+export interface PingMessage {
+  readonly kind: 'ping';
+  readonly seq: number;
+}
+
+export type WorkerSignal =
+  | { readonly kind: 'pong'; readonly seq: number }
+  /** `done` of `total` scenario steps applied so far by request `id`. */
+  | { readonly kind: 'progress'; readonly id: RequestId; readonly done: number; readonly total: number };
+
+/** Everything the page posts to the worker, and everything the worker posts back. */
+export type ToWorker = HostRequest | PingMessage;
+export type FromWorker = HostResponse | WorkerSignal;

@@ -13,10 +13,15 @@ import type { EngineCommand } from '../engine/commands.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { assertNever } from '../engine/util/assert.ts';
 import { engineOptionsOf, parseScenario, scenarioToCommands, stepLabel } from '../scenario/index.ts';
-import type { HostRequest, HostResponse, RequestId, ScenarioOutline } from './protocol.ts';
+import type { HostRequest, HostResponse, RequestId, ScenarioOutline, StepViewRequest } from './protocol.ts';
+import type { Scenario } from '../scenario/index.ts';
+import { CompareSession } from './compare-session.ts';
 import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from './smmu-view-types.ts';
 import { buildLinuxView } from './linux-view.ts';
 import { buildSmmuView } from './smmu-views.ts';
+
+/** Told how many of a request's steps are applied; the worker turns this into progress messages. */
+export type ProgressListener = (done: number, total: number) => void;
 
 /** A snapshot every this many steps bounds a step back to at most this many replayed commands. */
 export const SNAPSHOT_INTERVAL = 8;
@@ -29,19 +34,33 @@ interface Loaded {
   /** log[k - 1]: the events of step k, filled as steps are first applied. */
   readonly log: EngineEvent[][];
   engine: Engine;
+  /** The step the engine is at. */
   cursor: number;
+  /** The step last answered: a cached answer can leave the engine elsewhere until it is needed there. */
+  shown: number;
+  /** Answers already given, by step and view: stepping back and forth again costs no replay. */
+  readonly answers: Map<string, StateAnswer>;
 }
+
+type StateAnswer = Omit<Extract<HostResponse, { kind: 'state' }>, 'id'>;
+
+/** Answers kept per scenario; a state answer holds references to the shared log, so each is small. */
+export const ANSWER_CACHE_SIZE = 64;
 
 export class EngineSession {
   private loaded: Loaded | undefined;
+  /** The scenario on both IOMMUs, made the first time a goTo asks for the comparison. */
+  private comparison: { readonly scenario: Scenario; session?: CompareSession } | undefined;
 
   load(id: RequestId, input: unknown): HostResponse {
     const parsed = parseScenario(input);
     if (!parsed.ok) {
       this.loaded = undefined;
+      this.comparison = undefined;
       return { kind: 'invalid', id, issues: parsed.errors };
     }
     const scenario = parsed.scenario;
+    this.comparison = { scenario };
     const options = engineOptionsOf(scenario);
     const engine = new Engine(options);
     this.loaded = {
@@ -51,6 +70,8 @@ export class EngineSession {
       log: [],
       engine,
       cursor: 0,
+      shown: 0,
+      answers: new Map(),
     };
     const outline: ScenarioOutline = {
       title: scenario.title,
@@ -60,34 +81,58 @@ export class EngineSession {
         label: stepLabel(step),
         kind: step.kind,
         ...(step.note === undefined ? {} : { note: step.note }),
+        ...(step.predict === undefined ? {} : { predict: step.predict }),
       })),
     };
-    return { kind: 'loaded', id, outline };
+    return { kind: 'loaded', id, outline, scenario };
   }
 
-  goTo(id: RequestId, requested: number, view: SmmuViewRequest = DEFAULT_VIEW_REQUEST): HostResponse {
+  /** `onProgress` hears (steps applied, steps to apply) after each step, so a long replay can say how far it got. */
+  goTo(id: RequestId, requested: number, view: StepViewRequest = DEFAULT_VIEW_REQUEST, onProgress?: ProgressListener): HostResponse {
     const s = this.loaded;
     if (!s) return { kind: 'failed', id, message: 'no scenario is loaded' };
     if (!Number.isInteger(requested)) return { kind: 'failed', id, message: `step must be a whole number, got ${requested}` };
     const target = Math.min(Math.max(requested, 0), s.commands.length);
+    const key = `${target} ${JSON.stringify(view)}`;
+    const cached = s.answers.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest answer is the first dropped.
+      s.answers.delete(key);
+      s.answers.set(key, cached);
+      s.shown = target;
+      return { ...cached, id };
+    }
+    this.moveTo(s, target, onProgress);
+    const log = s.log.slice(0, s.cursor);
+    const smmu = this.smmuView(s, log, view);
+    const linux = s.engine.linux ? buildLinuxView(s.engine.linux) : undefined;
+    const compare = view.compare && this.comparison ? (this.comparison.session ??= new CompareSession(this.comparison.scenario)).at(s.cursor) : undefined;
+    const answer: StateAnswer = { kind: 'state', step: s.cursor, log, ...(smmu ? { smmu } : {}), ...(linux ? { linux } : {}), ...(compare ? { compare } : {}) };
+    s.answers.set(key, answer);
+    if (s.answers.size > ANSWER_CACHE_SIZE) s.answers.delete(s.answers.keys().next().value as string);
+    return { ...answer, id };
+  }
+
+  /** Brings the engine to `target` (back from a snapshot, then forward), telling `onProgress` how far it got. */
+  private moveTo(s: Loaded, target: number, onProgress?: ProgressListener): void {
     if (target < s.cursor) this.rewind(s, target);
+    const from = s.cursor;
     while (s.cursor < target) {
       const command = s.commands[s.cursor];
       if (!command) break;
       s.log[s.cursor] = s.engine.apply(command);
       s.cursor += 1;
       if (s.cursor % SNAPSHOT_INTERVAL === 0 && !s.snapshots.has(s.cursor)) s.snapshots.set(s.cursor, s.engine.snapshot());
+      onProgress?.(s.cursor - from, target - from);
     }
-    const log = s.log.slice(0, s.cursor);
-    const smmu = this.smmuView(s, log, view);
-    const linux = s.engine.linux ? buildLinuxView(s.engine.linux) : undefined;
-    return { kind: 'state', id, step: s.cursor, log, ...(smmu ? { smmu } : {}), ...(linux ? { linux } : {}) };
+    s.shown = s.cursor;
   }
 
-  /** The SMMU at the current step through another window; the cursor does not move. */
+  /** The SMMU at the step last shown through another window; the shown step does not change. */
   view(id: RequestId, view: SmmuViewRequest): HostResponse {
     const s = this.loaded;
     if (!s) return { kind: 'failed', id, message: 'no scenario is loaded' };
+    if (s.cursor !== s.shown) this.moveTo(s, s.shown);
     const smmu = this.smmuView(s, s.log.slice(0, s.cursor), view);
     return { kind: 'view', id, step: s.cursor, ...(smmu ? { smmu } : {}) };
   }
@@ -110,13 +155,13 @@ export class EngineSession {
 }
 
 /** The one switch over requests, shared by the worker and the in-process host. */
-export function handleRequest(session: EngineSession, request: HostRequest): HostResponse {
+export function handleRequest(session: EngineSession, request: HostRequest, onProgress?: ProgressListener): HostResponse {
   try {
     switch (request.kind) {
       case 'load':
         return session.load(request.id, request.scenario);
       case 'goTo':
-        return session.goTo(request.id, request.step, request.view);
+        return session.goTo(request.id, request.step, request.view, onProgress);
       case 'view':
         return session.view(request.id, request.view);
       default:

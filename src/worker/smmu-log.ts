@@ -8,6 +8,7 @@ import type { DmaOutcome } from '../engine/hw/smmu/dma-types.ts';
 import type { ConsumedCommand } from '../engine/hw/smmu/smmu.ts';
 import type { LinuxHwWrite } from '../engine/os/core/record-types.ts';
 import { assertNever } from '../engine/util/assert.ts';
+import { isVtdEvent } from '../engine/hw/vtd/command-types.ts';
 
 /** Every DMA an event reports: a device's DMA, and those a Linux call made in flight during a domain switch. */
 function dmasOf(e: EngineEvent): readonly DmaOutcome[] {
@@ -49,6 +50,7 @@ export interface Consumption {
 
 /** The commands each event made the SMMU consume. */
 export function consumedBy(e: EngineEvent): readonly ConsumedCommand[] {
+  if (isVtdEvent(e)) return []; // VT-d descriptors are not SMMU commands
   switch (e.kind) {
     case 'smmu.probed':
       return e.result.registers.flatMap((r) => r.consumed);
@@ -72,6 +74,7 @@ export function consumedBy(e: EngineEvent): readonly ConsumedCommand[] {
     case 'smmu.steWritten':
     case 'smmu.cdWritten':
     case 'smmu.dma':
+    case 'smmu.dmaBurst':
     case 'command.rejected':
       return [];
     default:

@@ -6,7 +6,9 @@ import { RequestTracker, toLoadOutcome, toStepState, toViewState } from './clien
 import type { RequestBody } from './client.ts';
 import type { EngineHost, HostResponse, LoadOutcome, StepState, ViewState } from './protocol.ts';
 import type { SmmuViewRequest } from './smmu-view-types.ts';
-import { InProcessHost } from './in-process-host.ts';
+import { LazyInProcessHost } from './lazy-in-process-host.ts';
+import { workerPort } from './port.ts';
+import { SupervisedHost, type SupervisorOptions } from './supervised-host.ts';
 
 export class WorkerHost implements EngineHost {
   readonly mode = 'worker' as const;
@@ -42,14 +44,19 @@ export class WorkerHost implements EngineHost {
   }
 }
 
-/** The worker when the browser can run one, otherwise the engine on the page. */
-export function createEngineHost(): EngineHost {
+export interface EngineHostOptions {
+  readonly onNotice?: SupervisorOptions['onNotice'];
+  readonly onProgress?: SupervisorOptions['onProgress'];
+}
+
+/** The supervised worker when the browser can run one, otherwise the engine on the page (loaded on demand). */
+export function createEngineHost(options: EngineHostOptions = {}): EngineHost {
   if (typeof Worker === 'function') {
     try {
-      return new WorkerHost(new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }));
+      return new SupervisedHost(workerPort, options);
     } catch {
       // Some embedded browsers refuse module workers; the page then runs the engine itself.
     }
   }
-  return new InProcessHost();
+  return new LazyInProcessHost();
 }

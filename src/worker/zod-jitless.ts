@@ -1,9 +1,6 @@
 /**
- * The built page's Content-Security-Policy forbids eval. zod 4 probes for
- * it with `new Function` on first use, and although it catches the refusal,
- * Chromium still reports a CSP violation. jitless mode skips the probe.
- * Imported first by both entry points (the page and the worker).
+ * Imported first by both entry points (the page and the worker) so zod is
+ * jitless before anything else runs; src/scenario/zod.ts does the same for
+ * every schema module, whichever chunk the bundler puts it in.
  */
-import * as z from 'zod';
-
-z.config({ jitless: true });
+import '../scenario/zod.ts';

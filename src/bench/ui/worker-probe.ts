@@ -1,0 +1,56 @@
+/**
+ * A script for page.addInitScript (benchmarks and browser tests only; the
+ * app has no such hook): it wraps the page's Worker constructor so the
+ * caller can reach the engine worker from outside. It records each engine
+ * worker (a test terminates it to simulate a crash), times each goTo from
+ * the moment the page posts it to the moment its 'state' answer arrives,
+ * and can swap the scenario of every 'load' for a fixture.
+ *
+ * Kept as plain JavaScript text: a function handed to Playwright is
+ * re-serialised from its source, which a TypeScript transform may have
+ * decorated with helpers that do not exist in the page.
+ */
+
+export interface ProbeState {
+  /** Milliseconds from posting a goTo to receiving its 'state' answer, in order. */
+  readonly roundTrips: number[];
+  /** How many engine workers the page has started. */
+  readonly started: number;
+}
+
+/** The init script; `swap` replaces the scenario of every load request the page sends. */
+export function workerProbeScript(swap?: unknown): string {
+  return `(() => {
+  const Original = window.Worker;
+  if (typeof Original !== 'function') return;
+  const swap = ${swap === undefined ? 'undefined' : JSON.stringify(swap)};
+  const probe = { workers: [], roundTrips: [], sent: new Map() };
+  Object.defineProperty(window, '__engineProbe', { value: probe });
+  window.Worker = class ProbedWorker extends Original {
+    constructor(url, options) {
+      super(url, options);
+      probe.workers.push(this);
+      this.addEventListener('message', (event) => {
+        const m = event.data;
+        if (m && m.kind === 'state' && probe.sent.has(m.id)) {
+          probe.roundTrips.push(performance.now() - probe.sent.get(m.id));
+          probe.sent.delete(m.id);
+        }
+      });
+    }
+    postMessage(message, transfer) {
+      let m = message;
+      if (m && m.kind === 'load' && swap !== undefined) m = { ...m, scenario: swap };
+      if (m && m.kind === 'goTo') probe.sent.set(m.id, performance.now());
+      return transfer === undefined ? super.postMessage(m) : super.postMessage(m, transfer);
+    }
+  };
+})();`;
+}
+
+/** Page-side expressions for page.evaluate, as text for the same reason. */
+export const PROBE = {
+  state: '({ roundTrips: window.__engineProbe.roundTrips.slice(), started: window.__engineProbe.workers.length })',
+  /** Terminates the newest engine worker: no error event, it just stops, as a killed process would. */
+  kill: 'window.__engineProbe.workers.at(-1).terminate()',
+} as const;
