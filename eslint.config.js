@@ -15,6 +15,14 @@ export default tseslint.config(
     },
   },
   {
+    // zod must be jitless before any schema is built (the CSP forbids eval): src/scenario/zod.ts sees to it.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/scenario/zod.ts', 'src/engine/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'zod', message: "Import { z } from src/scenario/zod.ts: it makes zod jitless for the page's CSP." }] }],
+    },
+  },
+  {
     // The engine is pure: it runs in a worker and in Node, and is deterministic.
     files: ['src/engine/**/*.ts'],
     rules: {

@@ -1,7 +1,7 @@
-import '../worker/zod-jitless.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { registerServiceWorker } from './pwa/registerServiceWorker.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
@@ -10,3 +10,5 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+// Offline support is for the built app; the dev server serves fresh files on every change.
+if (import.meta.env.PROD) registerServiceWorker();

@@ -12,6 +12,8 @@ export interface UrlRequest {
   readonly decode?: EntryKind;
   /** `&words=0x..,0x..`: the words the decoder starts from. */
   readonly words?: string;
+  /** `?import` or `?import=<sample>`: open the import page (the page reads the sample name itself). */
+  readonly importDump?: boolean;
   /** Human-readable problems with the parameters, shown as notices. */
   readonly problems: readonly string[];
 }
@@ -38,7 +40,8 @@ export function readUrl(search: string): UrlRequest {
     }
   }
   const words = params.get('words') ?? undefined;
-  return { scenarioId, startAt, problems, ...(decode ? { decode } : {}), ...(decode && words ? { words: words.replace(/,/g, ' ') } : {}) };
+  const importDump = params.has('import');
+  return { scenarioId, startAt, problems, ...(decode ? { decode } : {}), ...(decode && words ? { words: words.replace(/,/g, ' ') } : {}), ...(importDump ? { importDump } : {}) };
 }
 
 /** The query string while the decoder is open: its structure and words, so the link reopens what is on screen. */
@@ -65,4 +68,22 @@ export function writeUrl(search: string, scenarioId: string, step: number): stri
   params.set('scenario', scenarioId);
   params.set('step', String(step));
   return `?${params.toString()}`;
+}
+
+/**
+ * The whole address after a step or a view change: the share link in the
+ * hash (docs/sharing.md) and, for a built-in, `?scenario=&step=` as before;
+ * a scenario that is not built in drops those two, which would name another.
+ */
+export function writeShareUrl(search: string, builtinId: string | undefined, step: number, link: string): string {
+  const params = new URLSearchParams(search);
+  if (builtinId === undefined) {
+    params.delete('scenario');
+    params.delete('step');
+  } else {
+    params.set('scenario', builtinId);
+    params.set('step', String(step));
+  }
+  const query = params.toString();
+  return `${query === '' ? '' : `?${query}`}#${link}`;
 }

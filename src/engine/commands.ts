@@ -9,6 +9,8 @@ import type { FieldValues } from './hw/smmu/fields.ts';
 import type { RegisterName } from './hw/smmu/registers.ts';
 import type { CommandRequest } from './os/arm-smmu-v3/cmdq.ts';
 import type { ProbeOptions } from './os/arm-smmu-v3/probe.ts';
+import type { VtdCommand } from './hw/vtd/command-types.ts';
+import type { VtdFeatures, VtdPreset } from './hw/vtd/features.ts';
 import type { InflightDma, LinuxCall } from './os/core/call-types.ts';
 import type { DefaultDomainType, PciDeviceSpec } from './os/core/types.ts';
 
@@ -49,15 +51,27 @@ export type EngineCommand =
   /** A DMA transaction from a device. */
   | { readonly kind: 'smmu.dma'; readonly sid: number; readonly ssid?: number; readonly address: bigint; readonly access: Access }
   /**
+   * A burst of `count` DMAs from one stream, untraced: transaction i at base + (i * stride mod span). One
+   * smmu.dmaBurst event sums them up (IOTLB and configuration-cache hits, faults by event, a checksum).
+   */
+  | { readonly kind: 'smmu.dmaBurst'; readonly sid: number; readonly ssid?: number; readonly count: number; readonly base: bigint; readonly stride: bigint; readonly span: bigint; readonly access: Access }
+  /**
    * Boot Linux on the SMMU (probing the SMMU first unless an smmu.probe step did): probe the PCI devices, form
    * their iommu groups, give each group its default domain (iommu.passthrough / iommu.strict: defaultDomainType,
    * DMA unless said), attach it, and bind the drivers named.
    */
-  | { readonly kind: 'linux.boot'; readonly devices: readonly PciDeviceSpec[]; readonly defaultDomainType?: DefaultDomainType; readonly smmu?: LinuxSmmuSetup }
+  | {
+      readonly kind: 'linux.boot'; readonly devices: readonly PciDeviceSpec[]; readonly defaultDomainType?: DefaultDomainType; readonly smmu?: LinuxSmmuSetup;
+      /** Which IOMMU the core drives: arm-smmu-v3 (the default) or intel-iommu (a VT-d unit, probed here unless a vtd.probe step came first). */
+      readonly iommu?: 'arm-smmu-v3' | 'intel-iommu';
+      readonly vtd?: { readonly preset: VtdPreset; readonly features?: Partial<VtdFeatures>; readonly mode?: 'scalable' | 'legacy' };
+    }
   /** One kernel call by its Linux name, e.g. { call: 'iommu_attach_group', args: { domain: 'U', group: 'nvme' } }; optional DMA during it. */
   | ({ readonly kind: 'linux.call'; readonly inflight?: readonly InflightDma[] } & LinuxCall)
   /** A DMA from a device, by name: the SMMU sees the StreamID its requests carry. */
-  | { readonly kind: 'linux.dma'; readonly device: string; readonly iova: bigint; readonly access: Access; readonly pasid?: number };
+  | { readonly kind: 'linux.dma'; readonly device: string; readonly iova: bigint; readonly access: Access; readonly pasid?: number }
+  /** The Intel VT-d unit (src/engine/hw/vtd/command-types.ts). */
+  | VtdCommand;
 
 /** The SMMU linux.boot probes when none was probed: preset 'full' with a 2-level stream table unless said. */
 export interface LinuxSmmuSetup {

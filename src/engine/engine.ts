@@ -14,7 +14,10 @@ import type { Stage1Config } from './hw/pgtable/types.ts';
 import type { Smmu } from './hw/smmu/smmu.ts';
 import { addStage1, addStage2, handlePgtable } from './handlers/pgtable.ts';
 import { handleLinux } from './handlers/linux.ts';
-import { handleSmmu } from './handlers/smmu.ts';
+import { handleSmmu, startBurst } from './handlers/smmu.ts';
+import { handleVtd } from './handlers/vtd.ts';
+import type { VtdPgtable } from './hw/vtd/pgtable.ts';
+import type { VtdUnit } from './hw/vtd/vtd.ts';
 import { cloneLinuxState } from './os/core/state.ts';
 import type { LinuxState } from './os/core/types.ts';
 import type { EngineState } from './state.ts';
@@ -26,6 +29,13 @@ export interface EngineOptions {
   readonly tableMemorySize?: bigint;
 }
 
+/** A resumable smmu.dmaBurst (Engine.startDmaBurst). */
+export interface DmaBurstRun {
+  readonly count: number;
+  runSlice(n: number): { done: number; count: number };
+  finish(): EngineEvent[];
+}
+
 export const DEFAULT_TABLE_MEMORY = { base: 0x4000_0000n, size: 0x4000_0000n } as const;
 
 export interface EngineSnapshot {
@@ -34,6 +44,8 @@ export interface EngineSnapshot {
   readonly tables: readonly (readonly [string, { stage: 1; config: Stage1Config } | { stage: 2; config: Stage2Config }])[];
   readonly smmu?: Smmu;
   readonly linux?: LinuxState;
+  readonly vtd?: VtdUnit;
+  readonly vtdTables?: readonly (readonly [string, VtdPgtable])[];
 }
 
 export class Engine {
@@ -61,6 +73,27 @@ export class Engine {
     }
   }
 
+  /**
+   * smmu.dmaBurst in slices, for a caller that reports progress and may stop:
+   * runSlice(n) makes up to n more DMAs and returns { done, count }; finish()
+   * returns the smmu.dmaBurst event for the DMAs made. Nothing else may use the
+   * engine in between. A burst finished after k of its DMAs left the engine
+   * exactly as the command with count = k does, so record that command.
+   */
+  startDmaBurst(command: Extract<EngineCommand, { kind: 'smmu.dmaBurst' }>): DmaBurstRun | { rejected: EngineEvent[] } {
+    try {
+      const burst = startBurst(this.s, command);
+      return {
+        count: command.count,
+        runSlice: (n: number) => burst.runSlice(n),
+        finish: () => [{ kind: 'smmu.dmaBurst', burst: burst.summary() }],
+      };
+    } catch (e) {
+      if (e instanceof EngineError) return { rejected: [{ kind: 'command.rejected', command: command.kind, message: e.message, ...(e.field ? { field: e.field } : {}) }] };
+      throw e;
+    }
+  }
+
   /** The physical memory, for read-only views and the benchmark's direct use of the hot path. */
   get memory(): PhysicalMemory {
     return this.s.mem;
@@ -69,6 +102,11 @@ export class Engine {
   /** The SMMU, once probed: for views of its registers, caches and queues. */
   get smmu(): Smmu | undefined {
     return this.s.smmu;
+  }
+
+  /** The VT-d unit, once probed: for views of its tables, caches, queue and fault records (views/vtd-view.ts). */
+  get vtd(): VtdUnit | undefined {
+    return this.s.vtd;
   }
 
   /** The Linux IOMMU core's state, once booted: for the topology view (os/core/view.ts). */
@@ -105,13 +143,18 @@ export class Engine {
       tables: [...this.s.tables].map(([name, t]) => [name, t.stage === 1 ? { stage: 1, config: t.config } : { stage: 2, config: t.config }] as const),
       ...(this.s.smmu ? { smmu: this.s.smmu.clone(memory) } : {}),
       ...(this.s.linux ? { linux: cloneLinuxState(this.s.linux) } : {}),
+      ...(this.s.vtd ? { vtd: this.s.vtd.clone(memory) } : {}),
+      ...(this.s.vtdTables ? { vtdTables: [...this.s.vtdTables] } : {}),
     };
   }
 
   static fromSnapshot(snap: EngineSnapshot): Engine {
     const mem = snap.memory.clone();
     const allocator = new TableAllocator(mem, { ...snap.allocator, free: [...snap.allocator.free] });
-    const state: EngineState = { mem, allocator, tables: new Map(), smmu: snap.smmu?.clone(mem), ...(snap.linux ? { linux: cloneLinuxState(snap.linux) } : {}) };
+    const state: EngineState = {
+      mem, allocator, tables: new Map(), smmu: snap.smmu?.clone(mem), ...(snap.linux ? { linux: cloneLinuxState(snap.linux) } : {}),
+      ...(snap.vtd ? { vtd: snap.vtd.clone(mem) } : {}), ...(snap.vtdTables ? { vtdTables: new Map(snap.vtdTables) } : {}),
+    };
     for (const [name, t] of snap.tables) {
       if (t.stage === 1) addStage1(state, name, t.config);
       else addStage2(state, name, t.config);
@@ -139,11 +182,23 @@ export class Engine {
       case 'smmu.updateCd':
       case 'smmu.issueCommands':
       case 'smmu.dma':
+      case 'smmu.dmaBurst':
         return handleSmmu(this.s, c);
       case 'linux.boot':
       case 'linux.call':
       case 'linux.dma':
         return handleLinux(this.s, c);
+      case 'vtd.probe':
+      case 'vtd.writeRegister':
+      case 'vtd.clearFault':
+      case 'vtd.writeContext':
+      case 'vtd.writePasidEntry':
+      case 'vtd.createPgtable':
+      case 'vtd.map':
+      case 'vtd.unmap':
+      case 'vtd.invalidate':
+      case 'vtd.dma':
+        return handleVtd(this.s, c);
       default:
         return assertNever(c, 'engine command');
     }

@@ -6,10 +6,13 @@ import type { MappedEntry, TableRef } from './hw/pgtable/io-pgtable.ts';
 import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { Stage1Config, WalkResult } from './hw/pgtable/types.ts';
 import type { DmaOutcome } from './hw/smmu/dma-types.ts';
+import type { DmaBurstSummary } from './hw/smmu/dma-burst.ts';
 import type { SmmuFeatures } from './hw/smmu/features.ts';
 import type { RegisterName } from './hw/smmu/registers.ts';
 import type { ConsumedCommand } from './hw/smmu/smmu.ts';
 import type { ProbeResult } from './os/arm-smmu-v3/probe.ts';
+import type { VtdEvent } from './hw/vtd/command-types.ts';
+import type { VtdDmaOutcome } from './hw/vtd/dma-types.ts';
 import type { EntryUpdate } from './os/arm-smmu-v3/update-entry.ts';
 import type { BootRecord } from './os/core/boot.ts';
 import type { LinuxCall } from './os/core/call-types.ts';
@@ -65,10 +68,13 @@ export type EngineEvent =
   | { readonly kind: 'smmu.cdUpdated'; readonly sid: number; readonly ssid: number; readonly update: EntryUpdate }
   | { readonly kind: 'smmu.commandsIssued'; readonly writes: readonly MemoryWrite[]; readonly prod: { readonly old: bigint; readonly value: bigint }; readonly consumed: readonly ConsumedCommand[] }
   | { readonly kind: 'smmu.dma'; readonly outcome: DmaOutcome }
+  | { readonly kind: 'smmu.dmaBurst'; readonly burst: DmaBurstSummary }
   /** Linux booted: the SMMU probe (if linux.boot made it), each device's probe and group, the default domains and what the driver wrote. */
   | {
       readonly kind: 'linux.booted';
       readonly smmu?: { readonly features: SmmuFeatures; readonly result: ProbeResult };
+      /** linux.boot with iommu: intel-iommu probed a VT-d unit (unless a vtd.probe step did). */
+      readonly vtd?: Extract<VtdEvent, { kind: 'vtd.probed' }>;
       readonly boot: BootRecord;
       readonly groups: readonly GroupState[];
       readonly hw: readonly LinuxHwWrite[];
@@ -93,9 +99,11 @@ export type EngineEvent =
       readonly dmaApi?: DmaApiReport;
     }
   /** A DMA from a device by name, judged against its group's domain. */
-  | { readonly kind: 'linux.dma'; readonly device: string; readonly sid: number; readonly pasid?: number; readonly group: number | null; readonly domain: string | null; readonly outcome: DmaOutcome; readonly landed: DmaLanding; readonly why: string }
+  | { readonly kind: 'linux.dma'; readonly device: string; readonly sid: number; readonly pasid?: number; readonly group: number | null; readonly domain: string | null; readonly outcome: DmaOutcome; readonly landed: DmaLanding; readonly why: string; readonly vtd?: VtdDmaOutcome }
   /** Something the engine caught: a broken transition invariant, an isolation breach, a caller bug. */
   | { readonly kind: 'linux.finding'; readonly finding: LinuxFinding }
+  /** The Intel VT-d unit (src/engine/hw/vtd/command-types.ts). */
+  | VtdEvent
   /** A command the engine refused; nothing changed. */
   | { readonly kind: 'command.rejected'; readonly command: string; readonly message: string; readonly field?: string };
 

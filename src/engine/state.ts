@@ -7,6 +7,8 @@ import type { Stage2Config } from './hw/pgtable/stage2.ts';
 import type { WalkTables } from './hw/pgtable/tables.ts';
 import type { Stage1Config } from './hw/pgtable/types.ts';
 import type { Smmu } from './hw/smmu/smmu.ts';
+import type { VtdPgtable } from './hw/vtd/pgtable.ts';
+import type { VtdUnit } from './hw/vtd/vtd.ts';
 import type { LinuxState } from './os/core/types.ts';
 
 export type PgtableEntry =
@@ -20,4 +22,7 @@ export interface EngineState {
   smmu: Smmu | undefined;
   /** The Linux IOMMU core, once linux.boot ran. */
   linux?: LinuxState;
+  /** The VT-d unit, once vtd.probe (or linux.boot with iommu: intel-iommu) ran, and its named page tables. */
+  vtd?: VtdUnit;
+  vtdTables?: Map<string, VtdPgtable>;
 }

@@ -5,6 +5,7 @@
  * never silently at the moment a user picks it.
  */
 import block2m from './builtin/block-2m.json' with { type: 'json' };
+import compareSmmuVtd from './builtin/compare-smmu-vtd.json' with { type: 'json' };
 import linuxClaimDmaOwner from './builtin/linux-claim-dma-owner.json' with { type: 'json' };
 import linuxDmaApiFq from './builtin/linux-dma-api-fq.json' with { type: 'json' };
 import linuxMsiDoorbell from './builtin/linux-msi-doorbell.json' with { type: 'json' };
@@ -13,9 +14,12 @@ import linuxReplaceDomain from './builtin/linux-replace-domain.json' with { type
 import linuxSvaBind from './builtin/linux-sva-bind.json' with { type: 'json' };
 import permissionFault from './builtin/permission-fault.json' with { type: 'json' };
 import smmuHitlessUpdate from './builtin/smmu-hitless-update.json' with { type: 'json' };
+import smmuMillionDmas from './builtin/smmu-million-dmas.json' with { type: 'json' };
 import smmuNested from './builtin/smmu-nested.json' with { type: 'json' };
 import smmuStage1Dma from './builtin/smmu-stage1-dma.json' with { type: 'json' };
 import smmuStaleIotlb from './builtin/smmu-stale-iotlb.json' with { type: 'json' };
+import vtdFirstStageDma from './builtin/vtd-first-stage-dma.json' with { type: 'json' };
+import vtdStaleIotlb from './builtin/vtd-stale-iotlb.json' with { type: 'json' };
 import walk16kPage from './builtin/walk-16k-page.json' with { type: 'json' };
 import walk4kPage from './builtin/walk-4k-page.json' with { type: 'json' };
 import walk64kPage from './builtin/walk-64k-page.json' with { type: 'json' };
@@ -38,12 +42,16 @@ const SOURCES: readonly (readonly [id: string, json: unknown])[] = [
   ['smmu-stale-iotlb', smmuStaleIotlb],
   ['smmu-hitless-update', smmuHitlessUpdate],
   ['smmu-nested', smmuNested],
+  ['smmu-million-dmas', smmuMillionDmas],
   ['linux-claim-dma-owner', linuxClaimDmaOwner],
   ['linux-replace-domain', linuxReplaceDomain],
   ['linux-nested-iommufd', linuxNestedIommufd],
   ['linux-sva-bind', linuxSvaBind],
   ['linux-dma-api-fq', linuxDmaApiFq],
   ['linux-msi-doorbell', linuxMsiDoorbell],
+  ['vtd-first-stage-dma', vtdFirstStageDma],
+  ['vtd-stale-iotlb', vtdStaleIotlb],
+  ['compare-smmu-vtd', compareSmmuVtd],
 ];
 
 export function loadBuiltin(id: string, json: unknown): BuiltinScenario {

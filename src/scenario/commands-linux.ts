@@ -77,6 +77,8 @@ export function linuxStepToCommand(step: LinuxStep): EngineCommand {
         ...(step.smmu === undefined
           ? {}
           : { smmu: { preset: step.smmu.preset, ...(step.smmu.streamTable ? { streamTable: step.smmu.streamTable } : {}), ...featuresOf(step.smmu) } }),
+        ...(step.iommu === undefined ? {} : { iommu: step.iommu }),
+        ...(step.vtd === undefined ? {} : { vtd: { preset: step.vtd.preset, ...(step.vtd.mode ? { mode: step.vtd.mode } : {}) } }),
       };
     case 'linux.call':
       // The engine's LinuxCall union is keyed by call name; the args were checked against the call's entry when the file was read.

@@ -12,6 +12,7 @@ import { fieldValuesOf } from './entry-fields.ts';
 import { CFGI_ALL, type CommandSpec } from './steps-cmdq.ts';
 import type { SmmuCommandsStep } from './steps-cmdq.ts';
 import type { SmmuProbeStep } from './steps-smmu.ts';
+import { burstStepToCommand } from './smmu-burst.ts';
 import type { PgtableCreateStage2Step, ScenarioStep } from './steps.ts';
 
 export type SmmuStep = Extract<ScenarioStep, { kind: `smmu.${string}` }>;
@@ -85,5 +86,7 @@ export function smmuStepToCommand(step: SmmuStep): EngineCommand {
         address: parseU64(step.address, 'address'),
         access: { kind: step.access, privileged: step.privileged ?? true },
       };
+    case 'smmu.dmaBurst':
+      return burstStepToCommand(step);
   }
 }

@@ -8,6 +8,7 @@ import type { EngineCommand, EngineOptions, Stage1Config } from '../engine/index
 import { assertNever, parseU64 } from '../engine/index.ts';
 import { linuxStepToCommand } from './commands-linux.ts';
 import { smmuStepToCommand, stage2CreateCommand } from './commands-smmu.ts';
+import { vtdStepToCommand } from './commands-vtd.ts';
 import type { Scenario } from './schema.ts';
 import { protOf } from './steps-prot.ts';
 import type { PgtableCreateStep, ScenarioStep } from './steps.ts';
@@ -58,11 +59,23 @@ export function stepToCommand(step: ScenarioStep): EngineCommand {
     case 'smmu.updateCd':
     case 'smmu.commands':
     case 'smmu.dma':
+    case 'smmu.dmaBurst':
       return smmuStepToCommand(step);
     case 'linux.boot':
     case 'linux.call':
     case 'linux.dma':
       return linuxStepToCommand(step);
+    case 'vtd.probe':
+    case 'vtd.writeRegister':
+    case 'vtd.clearFault':
+    case 'vtd.writeContext':
+    case 'vtd.writePasidEntry':
+    case 'vtd.createPgtable':
+    case 'vtd.map':
+    case 'vtd.unmap':
+    case 'vtd.invalidate':
+    case 'vtd.dma':
+      return vtdStepToCommand(step);
     default:
       return assertNever(step, 'scenario step');
   }

@@ -6,7 +6,7 @@
  * the engine's setField, so the scenario format and the hardware model can
  * never disagree about a field's name, width or position.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import { CD_FIELDS } from '../engine/hw/smmu/cd-fields.ts';
 import { type FieldSpec, fieldMask, setField } from '../engine/hw/smmu/fields.ts';
 import { STE_FIELDS } from '../engine/hw/smmu/ste-fields.ts';

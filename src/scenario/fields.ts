@@ -3,7 +3,7 @@
  * fields with their ranges, names and narration. Messages are written for the
  * person editing the file, and say what a good value looks like.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 
 /** A scenario may not hold more steps than this (the UI keeps every step's events). */
 export const MAX_STEPS = 10_000;

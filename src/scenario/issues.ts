@@ -2,7 +2,7 @@
  * Validation problems as the user sees them: a path into the file
  * ("steps[3].iova") and a sentence saying what is wrong there.
  */
-import type * as z from 'zod';
+import type { z } from './zod.ts';
 import { shown } from './fields.ts';
 import { scenarioConfigSchema, scenarioSchema, tableMemorySchema } from './schema.ts';
 import { CD_FIELD_NAMES, STE_FIELD_NAMES } from './entry-fields.ts';

@@ -9,6 +9,7 @@ import type { SmmuStep } from './commands-smmu.ts';
 import { type EntryFieldsSpec, fieldValueOf } from './entry-fields.ts';
 import { groupedHex } from './hex-text.ts';
 import type { CommandSpec } from './steps-cmdq.ts';
+import { burstStepLabel } from './smmu-burst.ts';
 
 const CONFIG_NAMES: Readonly<Record<number, string>> = { 0: 'abort', 1: 'abort', 2: 'abort', 3: 'abort', 4: 'bypass', 5: 'stage 1', 6: 'stage 2', 7: 'nested' };
 
@@ -75,6 +76,8 @@ export function smmuStepLabel(step: SmmuStep, events?: readonly EngineEvent[]): 
       const more = step.commands.length - shown.length;
       return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
     }
+    case 'smmu.dmaBurst':
+      return burstStepLabel(step);
     case 'smmu.dma':
       return `DMA sid ${step.sid}${step.ssid === undefined ? '' : ` ssid ${step.ssid}`} ${step.privileged === false ? 'unprivileged ' : ''}${step.access} ${groupedHex(parseU64(step.address))}`;
   }

@@ -8,6 +8,7 @@ import { groupedHex } from './hex-text.ts';
 import { protText, sizeText } from './label-text.ts';
 import { linuxStepLabel } from './label-linux.ts';
 import { smmuStepLabel } from './label-smmu.ts';
+import { vtdStepLabel } from './label-vtd.ts';
 import type { ScenarioStep } from './steps.ts';
 
 export { groupedHex, sizeText };
@@ -51,11 +52,23 @@ function labelOf(step: ScenarioStep, events: readonly EngineEvent[] | undefined)
     case 'smmu.updateCd':
     case 'smmu.commands':
     case 'smmu.dma':
+    case 'smmu.dmaBurst':
       return smmuStepLabel(step, events);
     case 'linux.boot':
     case 'linux.call':
     case 'linux.dma':
       return linuxStepLabel(step, events);
+    case 'vtd.probe':
+    case 'vtd.writeRegister':
+    case 'vtd.clearFault':
+    case 'vtd.writeContext':
+    case 'vtd.writePasidEntry':
+    case 'vtd.createPgtable':
+    case 'vtd.map':
+    case 'vtd.unmap':
+    case 'vtd.invalidate':
+    case 'vtd.dma':
+      return vtdStepLabel(step);
     default:
       return assertNever(step, 'scenario step');
   }

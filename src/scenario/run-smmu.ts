@@ -14,6 +14,7 @@ import type { EntryUpdate } from '../engine/os/arm-smmu-v3/update-entry.ts';
 import { type Hex, type JsonFriendly, jsonFriendly, toHex } from './format.ts';
 import type { ScenarioStep } from './steps.ts';
 import { descriptorReads } from './walk-reads.ts';
+import { burstLine, type BurstLine } from './smmu-burst.ts';
 
 export interface ConsumedLine {
   /** Queue index the SMMU read it from. */
@@ -63,7 +64,8 @@ export type SmmuStepResult =
   | Line<'smmu.writeCd', { sid: number; ssid: number; address: Hex; ipa?: Hex; words: Hex[]; writes: number }>
   | Line<'smmu.updateSte' | 'smmu.updateCd', UpdateLine>
   | Line<'smmu.commands', { issued: number; prod: { old: Hex; value: Hex }; consumed: ConsumedLine[]; cerror?: string }>
-  | Line<'smmu.dma', DmaLine>;
+  | Line<'smmu.dma', DmaLine>
+  | Line<'smmu.dmaBurst', BurstLine>;
 
 export interface UpdateLine {
   readonly sid: number;
@@ -189,7 +191,7 @@ function updateLine(sid: number, ssid: number | undefined, u: EntryUpdate, optio
   };
 }
 
-type SmmuEvent = Exclude<EngineEvent, { kind: 'memory.written' | 'pgtable.mapped' | 'pgtable.unmapped' | 'walk.completed' | 'command.rejected' | `linux.${string}` }>;
+type SmmuEvent = Exclude<EngineEvent, { kind: 'memory.written' | 'pgtable.mapped' | 'pgtable.unmapped' | 'walk.completed' | 'command.rejected' | `linux.${string}` | `vtd.${string}` }>;
 
 /** The result line of an SMMU event (or a stage-2 pgtable.created) for the step `scenarioStep` at `step`. */
 export function smmuEventResult(step: number, scenarioStep: ScenarioStep, event: SmmuEvent, options: SmmuRunOptions): SmmuStepResult {
@@ -247,5 +249,7 @@ export function smmuEventResult(step: number, scenarioStep: ScenarioStep, event:
     }
     case 'smmu.dma':
       return { step, kind: 'smmu.dma', ...dmaLine(event.outcome, options) };
+    case 'smmu.dmaBurst':
+      return { step, kind: 'smmu.dmaBurst', ...burstLine(event) };
   }
 }

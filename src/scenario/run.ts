@@ -10,6 +10,7 @@ import { type Hex, jsonFriendly, toHex } from './format.ts';
 import type { Scenario } from './schema.ts';
 import { type LinuxStepResult, linuxEventResult } from './run-linux.ts';
 import { type SmmuStepResult, smmuEventResult } from './run-smmu.ts';
+import { type VtdStepResult, vtdEventResult } from './run-vtd.ts';
 import type { ScenarioStep } from './steps.ts';
 import { descriptorReads } from './walk-reads.ts';
 
@@ -82,6 +83,7 @@ export type StepResult =
     }
   | SmmuStepResult
   | LinuxStepResult
+  | VtdStepResult
   /** The engine refused the command (nothing changed), or failed on it. */
   | { readonly step: number; readonly kind: ScenarioStep['kind']; readonly error: string; readonly field?: string };
 
@@ -166,6 +168,7 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
       case 'smmu.cdUpdated':
       case 'smmu.commandsIssued':
       case 'smmu.dma':
+      case 'smmu.dmaBurst':
         return smmuEventResult(index, step, event, options);
       case 'linux.booted':
       case 'linux.called':
@@ -176,6 +179,17 @@ export function stepResult(index: number, step: ScenarioStep, events: readonly E
         if (line) return line;
         break;
       }
+      case 'vtd.probed':
+      case 'vtd.registerWritten':
+      case 'vtd.faultCleared':
+      case 'vtd.contextWritten':
+      case 'vtd.pasidEntryWritten':
+      case 'vtd.pgtableCreated':
+      case 'vtd.mapped':
+      case 'vtd.unmapped':
+      case 'vtd.invalidated':
+      case 'vtd.dma':
+        return vtdEventResult(index, event);
       case 'command.rejected':
         break; // handled above
       default:

@@ -5,7 +5,7 @@
  * so a field that command does not have is refused and an editor completes
  * the ones it does.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import { COMMANDS, type CommandName } from '../engine/hw/smmu/command.ts';
 import type { FieldSpec } from '../engine/hw/smmu/fields.ts';
 import { type FieldValueSpec, fieldValueSchema } from './entry-fields.ts';

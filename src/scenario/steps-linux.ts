@@ -5,7 +5,7 @@
  * LINUX_CALL_TABLE (so editors complete each call's arguments), plus one
  * generic schema for calls the engine knows that the table does not list.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import type { PciDeviceSpec } from '../engine/index.ts';
 import { steFieldsSchema } from './entry-fields.ts';
 import { boolField, hexField, intField, nameField, noteField, shown } from './fields.ts';
@@ -85,6 +85,14 @@ export const linuxBootStep = z.strictObject({
     .meta({ description: 'The PCI functions, parents (bridges, ports) before what sits behind them.' }),
   defaultDomainType: choice(['DMA', 'DMA_FQ', 'IDENTITY'], 'The kernel\'s default domain type: DMA (iommu.strict=1, arm64\'s default), DMA_FQ (iommu.strict=0) or IDENTITY (iommu.passthrough=1).').optional(),
   smmu: linuxSmmuSchema.optional(),
+  iommu: choice(['arm-smmu-v3', 'intel-iommu'], 'The IOMMU driver the kernel runs on: arm-smmu-v3 (the default) or intel-iommu (a VT-d unit, probed here unless a vtd.probe step came first).').optional(),
+  vtd: z
+    .strictObject({
+      preset: choice(['scalable', 'legacy', 'qemu'], 'The VT-d unit linux.boot probes for intel-iommu (see vtd.probe).'),
+      mode: choice(['scalable', 'legacy'], 'RTADDR.TTM: scalable (the default where ECAP.SMTS) or legacy (intel_iommu=sm_off).').optional(),
+    })
+    .optional()
+    .meta({ description: 'With iommu: intel-iommu, the VT-d unit to probe; default preset "scalable".' }),
   note: noteField.optional(),
 });
 

@@ -3,7 +3,7 @@
  * executable, IOMMU_PRIV): a string of letters or an object of flags. Shared
  * by pgtable.map and the linux.call iommu_map.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import type { Prot } from '../engine/index.ts';
 import { boolField, shown } from './fields.ts';
 

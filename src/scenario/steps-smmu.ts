@@ -4,7 +4,7 @@
  * transactions through it. Field and register names are the SMMUv3
  * specification's, checked against the engine's own tables.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import type { SmmuFeatures } from '../engine/hw/smmu/features.ts';
 import { REGISTER_NAMES, REGISTERS, type RegisterName } from '../engine/hw/smmu/registers.ts';
 import { cdFieldsSchema, steFieldsSchema } from './entry-fields.ts';

@@ -5,12 +5,14 @@
  * changing the meaning of one. Field names are the specification's: CD fields
  * for a stage-1 pgtable.create, the STE's VTCR fields for a stage-2 one.
  */
-import * as z from 'zod';
+import { z } from './zod.ts';
 import { boolField, hexField, intField, nameField, noteField, shown } from './fields.ts';
 import { smmuCommandsStep } from './steps-cmdq.ts';
 import { linuxBootStep, linuxCallSchema, linuxDmaStep, type LinuxCallStep } from './steps-linux.ts';
 import { protSchema } from './steps-prot.ts';
+import { smmuDmaBurstStep } from './smmu-burst.ts';
 import { smmuDmaStep, smmuProbeStep, smmuUpdateCdStep, smmuUpdateSteStep, smmuWriteCdStep, smmuWriteRegisterStep, smmuWriteSteStep } from './steps-smmu.ts';
+import { vtdClearFaultStep, vtdCreatePgtableStep, vtdDmaStep, vtdInvalidateStep, vtdMapStep, vtdProbeStep, vtdUnmapStep, vtdWriteContextStep, vtdWritePasidEntryStep, vtdWriteRegisterStep } from './steps-vtd.ts';
 
 export { PROT_PATTERN, protObjectSchema, protSchema, type ProtSpec } from './steps-prot.ts';
 
@@ -124,10 +126,21 @@ export const stepSchemas = {
   'smmu.updateCd': smmuUpdateCdStep,
   'smmu.commands': smmuCommandsStep,
   'smmu.dma': smmuDmaStep,
+  'smmu.dmaBurst': smmuDmaBurstStep,
   'linux.boot': linuxBootStep,
   /** One schema per call (steps-linux.ts); this entry names the fields every linux.call step has. */
   'linux.call': linuxCallShape,
   'linux.dma': linuxDmaStep,
+  'vtd.probe': vtdProbeStep,
+  'vtd.writeRegister': vtdWriteRegisterStep,
+  'vtd.clearFault': vtdClearFaultStep,
+  'vtd.writeContext': vtdWriteContextStep,
+  'vtd.writePasidEntry': vtdWritePasidEntryStep,
+  'vtd.createPgtable': vtdCreatePgtableStep,
+  'vtd.map': vtdMapStep,
+  'vtd.unmap': vtdUnmapStep,
+  'vtd.invalidate': vtdInvalidateStep,
+  'vtd.dma': vtdDmaStep,
 } as const;
 
 export type StepKind = keyof typeof stepSchemas;
@@ -147,9 +160,20 @@ export const stepSchema = z.discriminatedUnion('kind', [
   smmuUpdateCdStep,
   smmuCommandsStep,
   smmuDmaStep,
+  smmuDmaBurstStep,
   linuxBootStep,
   linuxCallSchema,
   linuxDmaStep,
+  vtdProbeStep,
+  vtdWriteRegisterStep,
+  vtdClearFaultStep,
+  vtdWriteContextStep,
+  vtdWritePasidEntryStep,
+  vtdCreatePgtableStep,
+  vtdMapStep,
+  vtdUnmapStep,
+  vtdInvalidateStep,
+  vtdDmaStep,
 ]);
 
 /** linux.call steps read as LinuxCallStep: their args are plain JSON whose shape the call's entry in LINUX_CALL_TABLE gives. */

@@ -10,6 +10,7 @@ import type { EngineEvent } from '../engine/events.ts';
 import type { ScenarioIssue } from '../scenario/index.ts';
 import type { EntryKind } from '../engine/hw/smmu/decoder.ts';
 import type { LinuxView } from '../worker/linux-view.ts';
+import type { CompareView } from '../worker/compare-types.ts';
 import type { ScenarioOutline, StepState, ViewState } from '../worker/protocol.ts';
 import { DEFAULT_VIEW_REQUEST, type SmmuView, type SmmuViewRequest } from '../worker/smmu-view-types.ts';
 
@@ -23,7 +24,7 @@ export interface Notice {
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'failed';
 
 /** What the page shows: a scenario's timeline, or the STE/CD decoder on its own. */
-export type PageMode = 'scenario' | 'decoder';
+export type PageMode = 'scenario' | 'decoder' | 'editor' | 'import';
 
 export type SmmuTab = 'streams' | 'cds' | 'events' | 'commands' | 'caches';
 
@@ -73,6 +74,10 @@ export interface AppState {
   readonly speed: number;
   /** The keyboard help dialog is open. */
   readonly helpOpen: boolean;
+  /** The side-by-side SMMUv3 / VT-d view is open (src/ui/compare): each step is then run on both IOMMUs. */
+  readonly compareOpen: boolean;
+  /** The current step on both IOMMUs, while the comparison is open. */
+  readonly compare: CompareView | undefined;
 }
 
 export interface StepMark {
@@ -107,6 +112,8 @@ export const initialAppState: AppState = {
   playing: false,
   speed: 1,
   helpOpen: false,
+  compareOpen: false,
+  compare: undefined,
 };
 
 export const useAppStore = create<AppState>()(() => initialAppState);
@@ -123,7 +130,7 @@ export function scenarioLoading(id: string): void {
 }
 
 const FRESH_SCENARIO = {
-  cursor: 0, log: [], marks: [], playing: false, selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined, linux: undefined, checkpoint: undefined,
+  cursor: 0, log: [], marks: [], playing: false, selectedLevel: undefined, smmu: undefined, viewRequest: DEFAULT_VIEW_REQUEST, inspectedEntry: undefined, updateStep: undefined, linux: undefined, checkpoint: undefined, compare: undefined,
 } as const;
 
 export function scenarioLoaded(id: string, outline: ScenarioOutline): void {
@@ -148,6 +155,7 @@ export function stepShown(state: StepState): void {
       revision: s.revision + 1,
       smmu: state.smmu,
       linux: state.linux,
+      compare: state.compare,
       checkpoint: same ? s.checkpoint : undefined,
       // A new step has a new walk (or none): the inspector goes back to its default level.
       selectedLevel: same ? s.selectedLevel : undefined,
@@ -229,4 +237,8 @@ export function setSpeed(speed: number): void {
 
 export function setHelpOpen(helpOpen: boolean): void {
   set({ helpOpen });
+}
+
+export function setCompareOpen(compareOpen: boolean): void {
+  set({ compareOpen });
 }

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalLessons } from '../../src/lessons/index.ts';
 import { builtinScenarios } from '../../src/scenario/index.ts';
 import { EngineSession, handleRequest } from '../../src/worker/session.ts';
 import { openApp, type App } from './harness/index.ts';
@@ -39,11 +40,12 @@ afterEach(async () => {
 });
 
 describe('determinism', () => {
-  it('each built-in gives the same event log in the browser worker as in Node', async () => {
+  it('each built-in and lesson gives the same event log in the browser worker as in Node', async () => {
     app = await openApp({ path: '?scenario=walk-4k-page' });
     const script = workerScript();
     expect(builtinScenarios.length).toBeGreaterThan(10);
-    for (const { id, scenario } of builtinScenarios) {
+    const lessons = canonicalLessons().map((l) => ({ id: l.id, scenario: l.scenario }));
+    for (const { id, scenario } of [...builtinScenarios, ...lessons]) {
       const steps = scenario.steps.length;
       const inBrowser = await app.page.evaluate(
         async ({ url, doc, n }) => {

@@ -1,6 +1,7 @@
 /** Commands on the SMMU: probe, register writes, STE/CD writes, commands, DMA. */
 import type { EngineCommand } from '../commands.ts';
 import type { EngineEvent } from '../events.ts';
+import { DmaBurst } from '../hw/smmu/dma-burst.ts';
 import { FEATURE_PRESETS } from '../hw/smmu/features.ts';
 import { Smmu } from '../hw/smmu/smmu.ts';
 import { issueCommands } from '../os/arm-smmu-v3/cmdq.ts';
@@ -11,6 +12,11 @@ import type { EngineState } from '../state.ts';
 import { EngineError } from '../util/assert.ts';
 
 type SmmuCommand = Extract<EngineCommand, { kind: `smmu.${string}` }>;
+
+/** A resumable smmu.dmaBurst: the engine's startDmaBurst hands it to the worker, which runs it in slices. */
+export function startBurst(s: EngineState, c: Extract<EngineCommand, { kind: 'smmu.dmaBurst' }>): DmaBurst {
+  return new DmaBurst(smmuOf(s), { sid: c.sid, ...(c.ssid === undefined ? {} : { ssid: c.ssid }), count: c.count, base: c.base, stride: c.stride, span: c.span, access: c.access });
+}
 
 function smmuOf(s: EngineState): Smmu {
   if (!s.smmu) throw new EngineError('there is no SMMU yet: add an smmu.probe step first', 'kind');
@@ -52,6 +58,11 @@ export function handleSmmu(s: EngineState, c: SmmuCommand): EngineEvent[] {
     case 'smmu.dma': {
       const outcome = smmuOf(s).dma({ sid: c.sid, ...(c.ssid !== undefined ? { ssid: c.ssid } : {}), address: c.address, access: c.access });
       return [{ kind: 'smmu.dma', outcome }];
+    }
+    case 'smmu.dmaBurst': {
+      const burst = startBurst(s, c);
+      burst.runSlice(c.count);
+      return [{ kind: 'smmu.dmaBurst', burst: burst.summary() }];
     }
   }
 }

@@ -42,6 +42,14 @@ function summary(event: SmmuEvent): { title: string; lines: string[]; writes: re
         lines: event.outcome.output === undefined ? [] : [`output address ${hexGrouped(event.outcome.output)}`],
         writes: [],
       };
+    case 'smmu.dmaBurst': {
+      const b = event.burst;
+      return {
+        title: `${b.done.toLocaleString('en')} DMAs: ${b.translated.toLocaleString('en')} translated, ${b.terminated.toLocaleString('en')} terminated`,
+        lines: [`IOTLB: ${b.iotlb.hits.toLocaleString('en')} hits, ${b.iotlb.misses.toLocaleString('en')} misses`, `configuration cache: ${b.configCache.hits.toLocaleString('en')} hits, ${b.configCache.misses.toLocaleString('en')} misses`, ...Object.entries(b.faults).map(([name, n]) => `${name}: ${n.toLocaleString('en')}`)],
+        writes: [],
+      };
+    }
     default:
       return assertNever(event, 'SMMU event');
   }

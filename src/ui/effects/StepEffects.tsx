@@ -5,6 +5,7 @@
  */
 import type { EngineEvent } from '../../engine/events.ts';
 import { assertNever } from '../../engine/util/assert.ts';
+import { isVtdEvent } from '../../engine/hw/vtd/command-types.ts';
 import { formatSize, hexGrouped } from '../format.ts';
 import { CreatedCard } from './CreatedCard.tsx';
 import { SmmuEventCard } from './SmmuEventCard.tsx';
@@ -26,6 +27,7 @@ export function StepEffects({ events }: { events: readonly EngineEvent[] }) {
 }
 
 function EventCard({ event }: { event: EngineEvent }) {
+  if (isVtdEvent(event)) return null; // the VT-d view draws these
   switch (event.kind) {
     case 'memory.written':
       return (
@@ -79,6 +81,7 @@ function EventCard({ event }: { event: EngineEvent }) {
     case 'smmu.cdUpdated':
     case 'smmu.commandsIssued':
     case 'smmu.dma':
+    case 'smmu.dmaBurst':
       return <SmmuEventCard event={event} />;
     case 'linux.booted':
     case 'linux.called':

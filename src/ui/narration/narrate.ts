@@ -6,6 +6,8 @@
 import type { EngineEvent } from '../../engine/events.ts';
 import type { StageWalk, WalkResult } from '../../engine/hw/pgtable/types.ts';
 import type { DmaOutcome } from '../../engine/hw/smmu/dma-types.ts';
+import { isVtdEvent } from '../../engine/hw/vtd/command-types.ts';
+import { vtdEventLines } from '../../engine/views/vtd-view.ts';
 import { formatSize, faultTitle } from '../format.ts';
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
@@ -98,6 +100,7 @@ function linuxCalledLines(e: Extract<EngineEvent, { kind: 'linux.called' }>): st
 
 /** The narration of one event: zero or more lines. */
 export function narrateEvent(e: EngineEvent): string[] {
+  if (isVtdEvent(e)) return vtdEventLines(e);
   switch (e.kind) {
     case 'memory.written':
       return [`Memory ${hex(e.write.address)} written: ${e.write.old === undefined ? 'never written' : hex(e.write.old)} -> ${hex(e.write.value)} (${e.write.what})`];
@@ -125,6 +128,8 @@ export function narrateEvent(e: EngineEvent): string[] {
       return [`CMDQ_PROD ${hex(e.prod.old)} -> ${hex(e.prod.value)}: the SMMU consumed ${e.consumed.length ? e.consumed.map((c) => c.summary).join(', ') : 'nothing'}`];
     case 'smmu.dma':
       return dmaLines(e.outcome);
+    case 'smmu.dmaBurst':
+      return [`${plural(e.burst.done, 'DMA')} from StreamID ${hex(e.burst.request.sid)}: IOTLB ${e.burst.iotlb.hits} hits, ${e.burst.iotlb.misses} misses; ${e.burst.terminated} terminated`];
     case 'linux.booted':
       return [
         `Linux booted: ${plural(e.boot.probed.length, 'device')} probed into ${plural(e.groups.length, 'iommu_group')}`,

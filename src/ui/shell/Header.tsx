@@ -2,15 +2,20 @@
 import { setMode, toggleTheme } from '../../store/appStore.ts';
 import { selectMode, selectTheme } from '../../store/selectors.ts';
 import { useAppStore } from '../../store/appStore.ts';
+import type { ReactNode } from 'react';
 import { ScenarioPicker } from './ScenarioPicker.tsx';
 import type { ScenarioChoice } from './ScenarioPicker.tsx';
 
 interface Props {
   readonly scenarios: readonly ScenarioChoice[];
   readonly onPickScenario: (id: string) => void;
+  /** Buttons placed before the theme toggle (Present, Export, Open file). */
+  readonly tools?: ReactNode;
+  /** The Share button (src/share), shown with the scenario picker. */
+  readonly share?: ReactNode;
 }
 
-export function Header({ scenarios, onPickScenario }: Props) {
+export function Header({ scenarios, onPickScenario, tools, share }: Props) {
   const theme = useAppStore(selectTheme);
   const mode = useAppStore(selectMode);
   const next = theme === 'dark' ? 'light' : 'dark';
@@ -31,8 +36,16 @@ export function Header({ scenarios, onPickScenario }: Props) {
         <button type="button" className="button mode-button" aria-current={mode === 'decoder' ? 'page' : undefined} onClick={() => setMode('decoder')}>
           Decode STE/CD
         </button>
+        <button type="button" className="button mode-button" aria-current={mode === 'editor' ? 'page' : undefined} onClick={() => setMode('editor')}>
+          Edit
+        </button>
+        <button type="button" className="button mode-button" aria-current={mode === 'import' ? 'page' : undefined} onClick={() => setMode('import')}>
+          Import
+        </button>
       </nav>
       {mode === 'scenario' && <ScenarioPicker scenarios={scenarios} onPick={onPickScenario} />}
+      {mode === 'scenario' && share}
+      {tools}
       <button type="button" className="button theme-toggle" onClick={toggleTheme} aria-label={`Switch to ${next} theme`}>
         <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light' : 'Dark'}
       </button>

@@ -12,8 +12,12 @@ import { configShort, steFieldsText } from './smmuText.ts';
 
 export const ROW_HEIGHT = 34;
 const VIEW_HEIGHT = 340;
-/** Rows asked for beyond those in view, so a short scroll needs no new answer. */
-const OVERSCAN = 12;
+/**
+ * Rows asked for around those in view (the most one answer may carry), so
+ * scrolling asks again only every few screens: each answer replaces the
+ * store's SMMU view and re-renders every panel that shows it.
+ */
+const WINDOW_ROWS = 240;
 
 interface Props {
   readonly table: StreamTableWindow;
@@ -38,7 +42,7 @@ export function StreamTablePanel({ table, selected, current, onWindow, onPick }:
 
   useEffect(() => {
     const inWindow = firstVisible >= table.first && firstVisible + visibleCount <= table.first + table.count;
-    if (!inWindow) onWindow(Math.max(0, firstVisible - OVERSCAN), visibleCount + 2 * OVERSCAN);
+    if (!inWindow) onWindow(Math.max(0, firstVisible - Math.floor((WINDOW_ROWS - visibleCount) / 2)), WINDOW_ROWS);
   }, [firstVisible, visibleCount, table.first, table.count, onWindow]);
 
   const reveal = (sid: number) => {
@@ -82,7 +86,7 @@ export function StreamTablePanel({ table, selected, current, onWindow, onPick }:
       <div className="ste-header" aria-hidden="true">
         <span>StreamID</span><span>Address</span><span>Config</span><span>Key fields</span>
       </div>
-      <div ref={scroller} className="ste-scroll" style={{ height: VIEW_HEIGHT }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      <div ref={scroller} className="ste-scroll" style={{ height: VIEW_HEIGHT, contain: 'strict' }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         role="listbox" id={ids.list} tabIndex={0} aria-label={`Stream table entries, ${size} StreamIDs`} onKeyDown={onKeyDown}
         aria-activedescendant={selected !== undefined && selected >= firstVisible && selected < firstVisible + visibleCount ? `${ids.list}-${selected}` : undefined}>
         <div className="ste-spacer" style={{ height: size * ROW_HEIGHT }}>

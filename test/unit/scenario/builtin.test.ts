@@ -82,8 +82,9 @@ const WALK_LESSONS = ['walk-4k-page', 'walk-16k-page', 'walk-64k-page', 'block-2
 describe('built-in scenarios', () => {
   it('are the walk lessons, then the SMMU lessons, then the Linux lessons, in picker order, and their files validate on their own', () => {
     expect(builtinScenarios.map((b) => b.id)).toEqual([
-      ...WALK_LESSONS, 'smmu-stage1-dma', 'smmu-stale-iotlb', 'smmu-hitless-update', 'smmu-nested',
+      ...WALK_LESSONS, 'smmu-stage1-dma', 'smmu-stale-iotlb', 'smmu-hitless-update', 'smmu-nested', 'smmu-million-dmas',
       'linux-claim-dma-owner', 'linux-replace-domain', 'linux-nested-iommufd', 'linux-sva-bind', 'linux-dma-api-fq', 'linux-msi-doorbell',
+      'vtd-first-stage-dma', 'vtd-stale-iotlb', 'compare-smmu-vtd',
     ]);
     for (const { id } of builtinScenarios) {
       const text = readFileSync(new URL(`../../../src/scenario/builtin/${id}.json`, import.meta.url), 'utf8');

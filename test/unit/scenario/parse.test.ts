@@ -73,8 +73,9 @@ describe('parseScenario refuses', () => {
   it('an unknown step kind, or none', () => {
     expect(issueAt(withSteps({ kind: 'dma.read' }), 'steps[0].kind')).toBe(
       'unknown step kind "dma.read"; expected one of "memory.write", "pgtable.create", "pgtable.map", "pgtable.unmap", "walk", ' +
-        '"smmu.probe", "smmu.writeRegister", "smmu.writeSte", "smmu.updateSte", "smmu.writeCd", "smmu.updateCd", "smmu.commands", "smmu.dma", ' +
-        '"linux.boot", "linux.call", "linux.dma"',
+        '"smmu.probe", "smmu.writeRegister", "smmu.writeSte", "smmu.updateSte", "smmu.writeCd", "smmu.updateCd", "smmu.commands", "smmu.dma", "smmu.dmaBurst", ' +
+        '"linux.boot", "linux.call", "linux.dma", ' +
+        '"vtd.probe", "vtd.writeRegister", "vtd.clearFault", "vtd.writeContext", "vtd.writePasidEntry", "vtd.createPgtable", "vtd.map", "vtd.unmap", "vtd.invalidate", "vtd.dma"',
     );
     expect(issueAt(withSteps({ table: 'dev0' }), 'steps[0].kind')).toMatch(/^is required: every step has a kind/);
   });

@@ -1,0 +1,66 @@
+/**
+ * The twin of a scenario on the other IOMMU: linux.boot flipped, the other
+ * steps kept, hardware-specific steps skipped on the side that has no such
+ * hardware, so step numbers stay aligned.
+ */
+import { describe, expect, it } from 'vitest';
+import { scenarioToCommands } from '../../../src/scenario/index.ts';
+import { buildTwin, flipBoot } from '../../../src/worker/compare-twin.ts';
+import { builtin, withBoot } from './helpers.ts';
+
+describe('buildTwin', () => {
+  it('runs an SMMU scenario as written on the SMMU side and with linux.boot on intel-iommu on the other', () => {
+    const s = builtin('compare-smmu-vtd');
+    const plan = buildTwin(s);
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.original).toBe('arm-smmu-v3');
+    expect(plan.smmu).toEqual(scenarioToCommands(s));
+    expect(plan.vtd).toHaveLength(s.steps.length);
+    const boot = plan.vtd[0];
+    expect(boot?.kind === 'linux.boot' && boot.iommu).toBe('intel-iommu');
+    expect(boot?.kind === 'linux.boot' && 'smmu' in boot).toBe(false);
+    // Every other step is the very same command on both sides.
+    expect(plan.vtd.slice(1)).toEqual(plan.smmu.slice(1));
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('skips smmu.* steps on the VT-d side, at their own step numbers, and says why', () => {
+    const s = builtin('linux-nested-iommufd');
+    const plan = buildTwin(s);
+    if (!plan.ok) throw new Error(plan.reason);
+    const smmuSteps = s.steps.flatMap((st, i) => (st.kind.startsWith('smmu.') ? [i] : []));
+    expect(smmuSteps.length).toBeGreaterThan(0);
+    for (const i of smmuSteps) {
+      expect(plan.vtd[i]).toBeNull();
+      expect(plan.smmu[i]).not.toBeNull();
+    }
+    expect(plan.skipped.map((k) => [k.step, k.kind, k.skippedOn])).toEqual(smmuSteps.map((i) => [i + 1, s.steps[i]?.kind, 'vtd']));
+    expect(plan.skipped[0]?.why).toMatch(/programs the SMMU itself/);
+  });
+
+  it('runs an intel-iommu scenario as written on the VT-d side and flips it back to arm-smmu-v3, dropping its VT-d unit', () => {
+    const s = withBoot(builtin('compare-smmu-vtd'), { iommu: 'intel-iommu', vtd: { preset: 'legacy' } });
+    const plan = buildTwin(s);
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.original).toBe('intel-iommu');
+    expect(plan.vtd).toEqual(scenarioToCommands(s));
+    const boot = plan.smmu[0];
+    expect(boot?.kind).toBe('linux.boot');
+    if (boot?.kind !== 'linux.boot') return;
+    expect(boot.iommu).toBeUndefined();
+    expect(boot.vtd).toBeUndefined();
+    expect(boot.devices).toEqual(plan.vtd[0]?.kind === 'linux.boot' ? plan.vtd[0].devices : undefined);
+  });
+
+  it('keeps the SMMU setup of a boot flipped to SMMU and the VT-d setup of a boot flipped to VT-d', () => {
+    const boot = { kind: 'linux.boot', devices: [{ name: 'a', bdf: '01:00.0' }], defaultDomainType: 'DMA_FQ', smmu: { preset: 'qemu' } } as const;
+    expect(flipBoot(boot, 'intel-iommu')).toEqual({ kind: 'linux.boot', devices: boot.devices, defaultDomainType: 'DMA_FQ', iommu: 'intel-iommu' });
+    expect(flipBoot({ ...boot, iommu: 'intel-iommu', vtd: { preset: 'scalable' } }, 'arm-smmu-v3')).toEqual(boot);
+  });
+
+  it('has no twin for a scenario that does not boot Linux', () => {
+    const plan = buildTwin(builtin('walk-4k-page'));
+    expect(plan.ok).toBe(false);
+    expect(!plan.ok && plan.reason).toMatch(/no linux\.boot step/);
+  });
+});
