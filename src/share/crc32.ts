@@ -1,9 +1,10 @@
 /**
- * CRC-32 (the IEEE 802.3 polynomial, reflected, as zlib and PNG use it). A
- * link carries the CRC of its payload so that a changed or damaged link is
- * refused as such, instead of opening a different scenario by accident.
+ * CRC-32 (ISO 3309 / ITU-T V.42: polynomial 0xEDB88320, reflected, initial
+ * and final XOR 0xFFFFFFFF), as zlib and PNG use it. A share link carries the
+ * CRC of its payload so a damaged link is refused instead of opening another
+ * scenario by accident; an exported PNG's chunks carry it by the PNG spec
+ * (section 5.5). fflate keeps its own CRC internal, hence this one.
  */
-
 const TABLE: Uint32Array = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -14,8 +15,11 @@ const TABLE: Uint32Array = (() => {
   return table;
 })();
 
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+/** The CRC of the given byte ranges in turn (a PNG chunk's CRC covers its type and then its data). */
+export function crc32(...parts: readonly Uint8Array[]): number {
+  let c = 0xffffffff;
+  for (const bytes of parts) {
+    for (let i = 0; i < bytes.length; i++) c = ((TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8)) >>> 0;
+  }
+  return (c ^ 0xffffffff) >>> 0;
 }

@@ -5,7 +5,7 @@
  * from IHDR to IEND. Only the chunk framing is checked here; the pixels are
  * the browser's business.
  */
-import { crc32 } from './crc32.ts';
+import { crc32 } from '../../share/crc32.ts';
 
 export const PNG_SIGNATURE: readonly number[] = [137, 80, 78, 71, 13, 10, 26, 10];
 

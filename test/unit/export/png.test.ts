@@ -1,6 +1,6 @@
 import { zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/ui/export/crc32.ts';
+import { crc32 } from '../../../src/share/crc32.ts';
 import { readPngChunks, writePngChunks, type PngChunk } from '../../../src/ui/export/pngChunks.ts';
 import { iTxtChunk, readPngText, withPngText } from '../../../src/ui/export/pngText.ts';
 
