@@ -52,5 +52,22 @@ export const CORE_CALLS: Readonly<Record<string, CallSpec>> = {
     description: 'IOMMU_HWPT_ALLOC on a vIOMMU: a NESTED domain from the guest\'s vSTE.',
     args: { name: newDomain, viommu: { role: 'viommu', description: 'The vIOMMU.' }, vste: { role: 'ste-fields', description: 'The guest\'s STE, by field name: V, Config, S1ContextPtr (an IPA) ...' } },
   },
+  iommufd_hwpt_nested_alloc: {
+    description: 'IOMMU_HWPT_ALLOC on a nesting-parent domain with IOMMU_HWPT_DATA_VTD_S1 (intel-iommu): a NESTED domain from the guest\'s first-stage table.',
+    args: {
+      name: newDomain, parent: domain('The nesting-parent (second-stage) domain.'), dev: dev(),
+      flags: { role: 'flags', optional: true, description: 'IOMMU_HWPT_ALLOC_* flags for the nested domain: only "IOMMU_HWPT_ALLOC_PASID".' },
+      vtdFlags: { role: 'flags', optional: true, description: 'struct iommu_hwpt_vtd_s1 flags: "IOMMU_VTD_S1_SRE", "IOMMU_VTD_S1_EAFE", "IOMMU_VTD_S1_WPE".' },
+      pgtblAddr: u64('pgtbl_addr: the guest\'s first-stage table, a guest-physical address.'),
+      addrWidth: { role: 'int', description: 'addr_width: 48 (4-level) or 57 (5-level).' },
+    },
+  },
+  iommufd_hwpt_invalidate: {
+    description: 'IOMMU_HWPT_INVALIDATE on a nested domain: the guest\'s IOTLB invalidation (struct iommu_hwpt_vtd_s1_invalidate).',
+    args: {
+      domain: domain('The nested domain.'), addr: u64('First address (4 KB aligned).'), npages: u64('4 KB pages; 0xffff_ffff_ffff_ffff: everything (addr must be 0).'),
+      leaf: { role: 'bool', optional: true, description: 'IOMMU_VTD_INV_FLAGS_LEAF: only leaf entries changed.' },
+    },
+  },
 };
 

@@ -43,7 +43,8 @@ export function executeInv(caches: VtdCaches, mem: PhysicalMemory, scalable: boo
       const kinds = (e: IotlbEntry): boolean => !scalable || e.kind !== 'first-stage';
       if (d.granularity === 'domain') return { invalidated: caches.dropIotlb((e) => e.did === (d.did ?? 0) && kinds(e)) };
       const [a, bytes] = range(d.address, d.am);
-      return { invalidated: caches.dropIotlb((e) => e.did === (d.did ?? 0) && kinds(e) && overlaps(e, a, bytes)) };
+      // A nested entry is tagged by its input address, not the GPA this names: the spec drops all of the DID's (QEMU's vtd_hash_remove_by_page).
+      return { invalidated: caches.dropIotlb((e) => e.did === (d.did ?? 0) && kinds(e) && (e.kind === 'nested' || overlaps(e, a, bytes))) };
     }
     case 'pasid-iotlb': {
       const mine = (e: IotlbEntry): boolean => e.did === d.did && e.pasid === d.pasid && e.kind !== 'second-stage';

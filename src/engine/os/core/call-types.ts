@@ -60,6 +60,13 @@ export type LinuxCall =
   | { readonly call: 'iommufd_vdevice_alloc'; readonly args: { readonly viommu: string; readonly dev: string; readonly virtId: number } }
   /** IOMMU_HWPT_ALLOC on a vIOMMU (arm_vsmmu_alloc_domain_nested): the guest's vSTE, by STE field names. */
   | { readonly call: 'iommufd_viommu_alloc_hwpt_nested'; readonly args: { readonly name: string; readonly viommu: string; readonly vste: Partial<FieldValues> } }
+  /**
+   * IOMMU_HWPT_ALLOC on a nesting-parent HWPT (iommufd_hwpt_nested_alloc -> domain_alloc_nested), with
+   * IOMMU_HWPT_DATA_VTD_S1: struct iommu_hwpt_vtd_s1's flags (vtdFlags), pgtbl_addr and addr_width. intel-iommu only.
+   */
+  | { readonly call: 'iommufd_hwpt_nested_alloc'; readonly args: { readonly name: string; readonly parent: string; readonly dev: string; readonly flags?: readonly string[]; readonly vtdFlags?: readonly string[]; readonly pgtblAddr: bigint; readonly addrWidth: number } }
+  /** IOMMU_HWPT_INVALIDATE on a nested HWPT: one struct iommu_hwpt_vtd_s1_invalidate (npages 0xffff_ffff_ffff_ffff: all). */
+  | { readonly call: 'iommufd_hwpt_invalidate'; readonly args: { readonly domain: string; readonly addr: bigint; readonly npages: bigint; readonly leaf?: boolean } }
   /** The DMA API on the device's default domain (os/core/dma-map.ts). dma_map_* return the DMA address, or DMA_MAPPING_ERROR. */
   | { readonly call: 'dma_set_mask'; readonly args: { readonly dev: string; readonly bits: number } }
   | { readonly call: 'dma_map_single'; readonly args: { readonly dev: string; readonly paddr: bigint; readonly size: bigint; readonly dir: DmaDirection; readonly privileged?: boolean } }

@@ -9,7 +9,7 @@ import type { CallContext } from './context.ts';
 import { groupStoreType } from './default-domain.ts';
 import { domainFree, legacyDomainAlloc, pagingDomainAlloc } from './domain-alloc.ts';
 import { iommuIovaToPhys, iommuMap, iommuUnmap } from './map.ts';
-import { hwptAllocNested, vdeviceAlloc, viommuAlloc } from './nested.ts';
+import { hwptAllocNested, hwptInvalidate, hwptNestedAlloc, vdeviceAlloc, viommuAlloc } from './nested.ts';
 import { deviceClaimDmaOwner, deviceReleaseDmaOwner, deviceUnuseDefaultDomain, deviceUseDefaultDomain, groupClaimDmaOwner, groupReleaseDmaOwner } from './ownership.ts';
 import { runDmaCall } from './dma-calls.ts';
 import { runPasidCall } from './pasid-calls.ts';
@@ -93,6 +93,10 @@ export function runCall(ctx: CallContext, c: LinuxCall): CallOutcome {
       return ret(vdeviceAlloc(ctx, c.args.viommu, c.args.dev, c.args.virtId));
     case 'iommufd_viommu_alloc_hwpt_nested':
       return ret(hwptAllocNested(ctx, c.args.name, c.args.viommu, c.args.vste));
+    case 'iommufd_hwpt_nested_alloc':
+      return ret(hwptNestedAlloc(ctx, c.args.name, c.args.parent, c.args.dev, c.args.flags ?? [], { flags: c.args.vtdFlags ?? [], pgtblAddr: c.args.pgtblAddr, addrWidth: c.args.addrWidth }));
+    case 'iommufd_hwpt_invalidate':
+      return ret(hwptInvalidate(ctx, c.args.domain, c.args.addr, c.args.npages, c.args.leaf));
     case 'dma_set_mask':
     case 'dma_map_single':
     case 'dma_unmap_single':

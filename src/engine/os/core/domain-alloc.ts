@@ -76,6 +76,7 @@ export function domainUsers(linux: LinuxState, name: string): string[] {
   for (const m of linux.masters) if (m.ridDomain === name && !out.some((x) => x.includes('attached'))) out.push(`${m.device}'s STE still points at it`);
   for (const v of linux.viommus) if (v.parent === name) out.push(`vIOMMU ${v.name} sits on it`);
   for (const d of linux.domains) if (d.nested?.viommu && linux.viommus.find((v) => v.name === d.nested?.viommu)?.parent === name) out.push(`nested domain ${d.name} translates through it`);
+  for (const d of linux.domains) if (d.intel?.nested?.parent === name) out.push(`nested domain ${d.name} translates through it`);
   return [...new Set(out)];
 }
 

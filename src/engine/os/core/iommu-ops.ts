@@ -17,7 +17,7 @@ import type { VtdDmaOutcome } from '../../hw/vtd/dma-types.ts';
 import type { CallContext } from './context.ts';
 import type { DomainTypeName } from './domain-type.ts';
 import type { Mm } from './sva-types.ts';
-import type { ArmSmmuMaster, Errno, IommuDomain, PciDevice, Ret } from './types.ts';
+import type { ArmSmmuMaster, Errno, IommuDomain, PciDevice, Ret, VtdS1UserData } from './types.ts';
 
 export type IommuDriverName = 'arm-smmu-v3' | 'intel-iommu';
 
@@ -82,6 +82,10 @@ export interface IommuOps {
   /** The mmu notifier's arch_invalidate_secondary_tlbs and release. */
   mmInvalidate(ctx: CallContext, d: IommuDomain, start: bigint, end: bigint): void;
   mmRelease(ctx: CallContext, d: IommuDomain): void;
+  /** domain_alloc_nested (IOMMU_HWPT_ALLOC on a nesting-parent HWPT); a driver without it gives -EOPNOTSUPP. */
+  domainAllocNested?(ctx: CallContext, name: string, parent: IommuDomain, dev: PciDevice, flags: readonly string[], data: VtdS1UserData): IommuDomain | Errno;
+  /** A nested domain's cache_invalidate_user (IOMMU_HWPT_INVALIDATE), one request. */
+  cacheInvalidateUser?(ctx: CallContext, d: IommuDomain, req: { readonly addr: bigint; readonly npages: bigint; readonly leaf: boolean }): 0 | Errno;
 }
 
 /** A paging domain before the driver finalises it (core bookkeeping kept in `smmu`, whichever the driver). */

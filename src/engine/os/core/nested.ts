@@ -14,7 +14,7 @@ import { EngineError } from '../../util/assert.ts';
 import type { CallContext } from './context.ts';
 import { checkNewName } from './domain-alloc.ts';
 import { deviceNamed, domainNamed } from './state.ts';
-import type { Ret } from './types.ts';
+import type { IommuDomain, LinuxState, Ret, VtdS1UserData } from './types.ts';
 
 /** STRTAB_STE_0_NESTING_ALLOWED and STRTAB_STE_1_NESTING_ALLOWED: what a guest may set. */
 const ALLOWED = [['V', 'Config', 'S1Fmt', 'S1ContextPtr', 'S1CDMax'], ['S1DSS', 'S1CIR', 'S1COR', 'S1CSH', 'S1STALLD', 'EATS']] as const;
@@ -30,6 +30,8 @@ export function viommuAlloc(ctx: CallContext, name: string, parentName: string, 
   const dev = deviceNamed(ctx.linux, devName);
   const parent = domainNamed(ctx.linux, parentName, 'parent');
   if (!dev.iommu) return 'ENODEV';
+  // intel_iommu_ops has no viommu (get_viommu_size / viommu_init): a VT-d guest's table comes through iommufd_hwpt_nested_alloc.
+  if (ctx.ops.name === 'intel-iommu') return 'EOPNOTSUPP';
   const f = ctx.smmu.features;
   // arm_smmu_get_viommu_size: no FEAT_NESTING, or a device that is not CANWBS on an SMMU without S2FWB -> no vIOMMU.
   if (!(f.stage1 && f.stage2) || !dev.canwbs) return 'EOPNOTSUPP';
@@ -83,4 +85,42 @@ export function hwptAllocNested(ctx: CallContext, name: string, viommuName: stri
     cookie: 'iommufd', smmu: null, nested: { viommu: v.name, vste: [words[0] as bigint, words[1] as bigint], config, enableAts }, mappings: [],
   });
   return 0;
+}
+
+/** The stage-2 domain a nested domain translates through: its vIOMMU's parent (arm-smmu-v3) or its s2_domain (intel-iommu). */
+export function nestingParentOf(linux: LinuxState, d: IommuDomain | undefined): IommuDomain | undefined {
+  const name = d?.nested ? linux.viommus.find((v) => v.name === d.nested?.viommu)?.parent : d?.intel?.nested?.parent;
+  return name === undefined ? undefined : linux.domains.find((x) => x.name === name);
+}
+
+const HWPT_NESTED_FLAGS = ['IOMMU_HWPT_FAULT_ID_VALID', 'IOMMU_HWPT_ALLOC_PASID'];
+
+/**
+ * IOMMU_HWPT_ALLOC with pt_id = a nesting-parent HWPT and driver data
+ * (iommufd_hwpt_nested_alloc): the driver's domain_alloc_nested. arm-smmu-v3
+ * has none since v6.13 (its nested domains come from a vIOMMU).
+ */
+export function hwptNestedAlloc(ctx: CallContext, name: string, parentName: string, devName: string, flags: readonly string[], data: VtdS1UserData): Ret {
+  checkNewName(ctx, name);
+  const dev = deviceNamed(ctx.linux, devName);
+  const parent = domainNamed(ctx.linux, parentName, 'parent');
+  if (!dev.iommu) return 'ENODEV';
+  if (flags.some((x) => !HWPT_NESTED_FLAGS.includes(x)) || !ctx.ops.domainAllocNested) return 'EOPNOTSUPP';
+  if (!parent.smmu?.nestParent || parent.owner !== ctx.ops.name) return 'EINVAL';
+  const d = ctx.ops.domainAllocNested(ctx, name, parent, dev, flags.filter((x) => x !== 'IOMMU_HWPT_FAULT_ID_VALID'), data);
+  if (typeof d === 'string') return d;
+  ctx.linux.domains.push(d);
+  return 0;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** IOMMU_HWPT_INVALIDATE on a nested HWPT with one request: the domain's cache_invalidate_user. */
+export function hwptInvalidate(ctx: CallContext, domainName: string, addr: bigint, npages: bigint, leaf: boolean | undefined): Ret {
+  const d = domainNamed(ctx.linux, domainName);
+  if (leaf !== undefined && typeof leaf !== 'boolean') throw new EngineError('leaf must be true or false (IOMMU_VTD_INV_FLAGS_LEAF)', 'args.leaf');
+  if (npages > U64_MAX) throw new EngineError('npages is a 64-bit count (0xffff_ffff_ffff_ffff: everything)', 'args.npages');
+  if (d.type !== 'NESTED') return 'EINVAL';
+  if (!d.ops.includes('cache_invalidate_user') || !ctx.ops.cacheInvalidateUser) return 'EOPNOTSUPP';
+  return ctx.ops.cacheInvalidateUser(ctx, d, { addr, npages, leaf: leaf ?? false });
 }

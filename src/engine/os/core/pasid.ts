@@ -29,6 +29,8 @@ function setDevPasid(ctx: CallContext, d: IommuDomain, dev: PciDevice, pasid: nu
     case 'UNMANAGED':
     case 'DMA':
     case 'DMA_FQ':
+    // Only a driver whose nested domains have set_dev_pasid gets here with one (intel-iommu).
+    case 'NESTED':
       ret = ctx.ops.pagingSetDevPasid(ctx, d, dev, master, pasid, old);
       break;
     case 'SVA': {

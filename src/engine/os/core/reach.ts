@@ -7,7 +7,7 @@
 import type { Access } from '../../hw/pgtable/types.ts';
 import type { DmaOutcome } from '../../hw/smmu/dma-types.ts';
 import type { Landing } from './record-types.ts';
-import { findDomain } from './state.ts';
+import { nestingParentOf } from './nested.ts';
 import { reachMappings } from './sva-state.ts';
 import type { IommuDomain, LinuxState, Mapping } from './types.ts';
 
@@ -38,8 +38,7 @@ export function domainReaches(linux: LinuxState, domain: IommuDomain | undefined
     }
     case 'NESTED': {
       // The guest's stage 1 is its own business; whatever it does, the output must come out of the parent's stage 2.
-      const viommu = linux.viommus.find((v) => v.name === domain.nested?.viommu);
-      const parent = findDomain(linux, viommu?.parent ?? null);
+      const parent = nestingParentOf(linux, domain);
       return parent?.mappings.some((m) => pa >= m.paddr && pa < m.paddr + m.size && permits(m, access)) ?? false;
     }
     case 'SVA': {

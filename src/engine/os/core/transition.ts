@@ -19,6 +19,7 @@ import type { InflightDma } from './call-types.ts';
 import type { CallContext } from './context.ts';
 import { wireRid } from './pci.ts';
 import { otherTraffic, svaProbeAddresses } from './pasid-traffic.ts';
+import { nestingParentOf } from './nested.ts';
 import { judge } from './reach.ts';
 import type { Checkpoint, InflightResult } from './record-types.ts';
 import { deviceNamed, findDomain, masterOf } from './state.ts';
@@ -89,7 +90,7 @@ export class Transition {
       if (dma.at === undefined || dma.at === index) this.inflightDma(index, dma, oldDomain, newDomain);
     }
     const peek = this.ctx.ops.hw(this.ctx).peeker();
-    const parentOf = (d: IommuDomain | undefined) => findDomain(linux, linux.viommus.find((v) => v.name === d?.nested?.viommu)?.parent ?? null);
+    const parentOf = (d: IommuDomain | undefined) => nestingParentOf(linux, d);
     const addressesOf = (d: IommuDomain | undefined) => [...probeAddresses(d, parentOf(d)), ...svaProbeAddresses(linux, d)];
     const addresses = [...SENTINELS, ...addressesOf(oldDomain), ...addressesOf(newDomain)];
     this.probe(index, peek, a.pasid, addresses, oldDomain, newDomain, a.old, a.new);

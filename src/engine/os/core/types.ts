@@ -135,7 +135,7 @@ export interface IommuGroup {
 }
 
 /** iommu_domain_ops members a domain has (which ones are NULL decides ENODEV / EINVAL / EOPNOTSUPP). */
-export type DomainOp = 'attach_dev' | 'set_dev_pasid' | 'map_pages' | 'unmap_pages' | 'iova_to_phys' | 'flush_iotlb_all' | 'iotlb_sync' | 'free';
+export type DomainOp = 'attach_dev' | 'set_dev_pasid' | 'map_pages' | 'unmap_pages' | 'iova_to_phys' | 'flush_iotlb_all' | 'iotlb_sync' | 'free' | 'cache_invalidate_user';
 
 /** What iommu_map put in a domain: the reference the invariant checks DMA against. */
 export interface Mapping {
@@ -201,6 +201,25 @@ export interface DmarDomainInfo {
   did: number | null;
   /** SVA domains: the x86-64 first-stage table that mirrors the mm's mappings (the model's CPU is arm64). */
   shadowOf?: string;
+  /** NESTED domains (drivers/iommu/intel/nested.c): the guest's stage-1 table on a second-stage nesting parent. */
+  nested?: DmarNestedInfo;
+}
+
+/** struct iommu_hwpt_vtd_s1 (IOMMU_HWPT_DATA_VTD_S1): the user data of an intel-iommu nested domain. */
+export interface VtdS1UserData {
+  /** IOMMU_VTD_S1_SRE, IOMMU_VTD_S1_EAFE, IOMMU_VTD_S1_WPE. */
+  readonly flags: readonly string[];
+  /** The guest's first-stage table: a GPA, which the parent's second stage translates. */
+  readonly pgtblAddr: bigint;
+  /** 48 (4-level) or 57 (5-level); checked only when the domain is attached. */
+  readonly addrWidth: number;
+}
+
+/** A nested dmar_domain: its s2_domain, s1_cfg and the (device, PASID) pairs it is attached to (its cache tags). */
+export interface DmarNestedInfo {
+  readonly parent: string;
+  readonly s1: VtdS1UserData;
+  devices: { readonly master: string; readonly ssid: number }[];
 }
 
 /** struct arm_smmu_master. */

@@ -6,7 +6,7 @@
 import { EngineError } from '../../util/assert.ts';
 import type { InflightDma, LinuxCallName } from './call-types.ts';
 
-type Kind = 'string' | 'string?' | 'string|null' | 'bigint' | 'number' | 'group' | 'prot' | 'strings' | 'fields';
+type Kind = 'string' | 'string?' | 'string|null' | 'bigint' | 'number' | 'group' | 'prot' | 'strings' | 'strings?' | 'fields';
 
 const ARGS: Readonly<Record<LinuxCallName, Readonly<Record<string, Kind>>>> = {
   iommu_paging_domain_alloc: { dev: 'string', name: 'string' },
@@ -43,6 +43,8 @@ const ARGS: Readonly<Record<LinuxCallName, Readonly<Record<string, Kind>>>> = {
   iommufd_viommu_alloc: { name: 'string', parent: 'string', dev: 'string' },
   iommufd_vdevice_alloc: { viommu: 'string', dev: 'string', virtId: 'number' },
   iommufd_viommu_alloc_hwpt_nested: { name: 'string', viommu: 'string', vste: 'fields' },
+  iommufd_hwpt_nested_alloc: { name: 'string', parent: 'string', dev: 'string', flags: 'strings?', vtdFlags: 'strings?', pgtblAddr: 'bigint', addrWidth: 'number' },
+  iommufd_hwpt_invalidate: { domain: 'string', addr: 'bigint', npages: 'bigint' },
   dma_set_mask: { dev: 'string', bits: 'number' },
   dma_map_single: { dev: 'string', paddr: 'bigint', size: 'bigint', dir: 'string' },
   dma_unmap_single: { dev: 'string', dmaAddr: 'bigint', size: 'bigint', dir: 'string' },
@@ -73,13 +75,14 @@ function ok(kind: Kind, v: unknown): boolean {
     case 'group': return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
     case 'prot': return typeof v === 'object' && v !== null && ['read', 'write', 'exec', 'priv'].every((k) => typeof (v as Record<string, unknown>)[k] === 'boolean');
     case 'strings': return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'strings?': return v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
     case 'fields': return typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'bigint');
   }
 }
 
 const WHAT: Readonly<Record<Kind, string>> = {
   string: 'a name', 'string?': 'a name or nothing', 'string|null': 'a name or null', bigint: 'a 64-bit value (bigint)', number: 'a whole number',
-  group: 'a group number or a device name', prot: '{ read, write, exec, priv } booleans', strings: 'a list of names', fields: 'STE field values (bigint)',
+  group: 'a group number or a device name', prot: '{ read, write, exec, priv } booleans', strings: 'a list of names', 'strings?': 'a list of names or nothing', fields: 'STE field values (bigint)',
 };
 
 export function validateCall(call: unknown, args: unknown): void {

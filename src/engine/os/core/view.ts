@@ -79,7 +79,7 @@ export function linuxTopologyView(linux: LinuxState): LinuxTopologyView {
       name: d.name, type: d.type, typeBits: typeBits(d.type), typeString: typeString(d.type), ops: d.ops, isStatic: d.isStatic,
       stage: d.smmu?.stage ?? null, asid: d.smmu?.asid ?? null, vmid: d.smmu?.vmid ?? viommu?.vmid ?? null, nestParent: d.smmu?.nestParent ?? false,
       pgtable: d.smmu?.pgtable && root !== null ? { name: d.smmu.pgtable, stage: d.smmu.stage, root } : null,
-      pgsizeBitmap: d.pgsizeBitmap, viommu: viommu?.name ?? null, parent: viommu?.parent ?? null,
+      pgsizeBitmap: d.pgsizeBitmap, viommu: viommu?.name ?? null, parent: viommu?.parent ?? d.intel?.nested?.parent ?? null,
       guestCdTable: d.nested && d.nested.config === 's1' ? d.nested.vste[0] & 0x000f_ffff_ffff_ffc0n : null,
       groups: linux.groups.filter((g) => g.domain === d.name).map((g) => g.id),
       defaultOf: linux.groups.filter((g) => g.defaultDomain === d.name).map((g) => g.id),

@@ -11,9 +11,11 @@ import type { CallContext } from '../core/context.ts';
 import { findDomain } from '../core/state.ts';
 import { pciEnablePasid, pciMaxPasids, pciPasidFeatures } from '../core/pci-caps.ts';
 import type { ArmSmmuMaster, Errno, IommuDomain, PciDevice } from '../core/types.ts';
-import { FLPT_DEFAULT_DID, ensureDid, isScalable, releaseDid, unitOf } from './driver-common.ts';
+import { FLPT_DEFAULT_DID, ensureDid, isScalable, unitOf } from './driver-common.ts';
 import { intelFinalise } from './driver-domain.ts';
 import { bdfOf, clearLegacyContext, installPasidEntry, setupSmContext, tearDownPasidEntry, writeLegacyContext } from './driver-entries.ts';
+import { intelNestedAttachDev, intelNestedSetDevPasid } from './driver-nested.ts';
+import { commitAttach, leaveDomain } from './driver-track.ts';
 
 /** intel_iommu_probe_device: device_domain_info, and in scalable mode its PASID directory and context entry. */
 export function intelProbeDevice(ctx: CallContext, dev: PciDevice, rids: readonly number[]): ArmSmmuMaster | Errno {
@@ -41,17 +43,6 @@ export function intelProbeDevice(ctx: CallContext, dev: PciDevice, rids: readonl
   return master;
 }
 
-function commit(ctx: CallContext, d: IommuDomain, master: ArmSmmuMaster, old: string | null, pasid: number): void {
-  const oldDomain = findDomain(ctx.linux, old);
-  if (oldDomain?.smmu && oldDomain !== d) {
-    oldDomain.smmu.devices = oldDomain.smmu.devices.filter((x) => !(x.master === master.device && x.ssid === pasid));
-    // domain_detach_iommu: the last device gone, the DID goes back to the unit.
-    if (oldDomain.smmu.devices.length === 0 && oldDomain.intel && !oldDomain.sva) releaseDid(ctx, oldDomain);
-  }
-  if (d.smmu && !d.smmu.devices.some((x) => x.master === master.device && x.ssid === pasid)) d.smmu.devices.push({ master: master.device, ssid: pasid });
-  if (pasid === 0) master.ridDomain = d.name;
-}
-
 /** The PASID-entry fields of a paging domain (intel_pasid_setup_first_level / _second_level). */
 function pagingFields(ctx: CallContext, d: IommuDomain, did: number): Partial<FieldValues> {
   const root = d.smmu?.pgtableRoot ?? 0n;
@@ -77,7 +68,7 @@ function attachPaging(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: 
     const levels = ctx.s.vtdTables?.get(d.smmu?.pgtable ?? '')?.levels ?? 4;
     for (const rid of master.streams) writeLegacyContext(ctx, rid, { TT: 0n, SLPTPTR: d.smmu?.pgtableRoot ?? 0n, AW: BigInt(levels - 2), DID: BigInt(did) }, `domain_context_mapping_one: ${bdfOf(rid)} -> ${d.name} (second-stage, DID ${did})`);
   }
-  commit(ctx, d, master, old, pasid);
+  commitAttach(ctx, d, master, old, pasid);
   return 0;
 }
 
@@ -93,7 +84,7 @@ function attachStatic(ctx: CallContext, d: IommuDomain, master: ArmSmmuMaster, o
       writeLegacyContext(ctx, rid, { TT: 2n, AW: 2n, DID: BigInt(FLPT_DEFAULT_DID) }, `context_setup_pass_through: ${bdfOf(rid)} passes through`);
     }
   }
-  commit(ctx, d, master, old, pasid);
+  commitAttach(ctx, d, master, old, pasid);
   return 0;
 }
 
@@ -107,19 +98,18 @@ export function intelAttachDev(ctx: CallContext, d: IommuDomain, dev: PciDevice,
     case 'DMA_FQ':
       return attachPaging(ctx, d, dev, master, old, 0);
     case 'NESTED':
-      ctx.warn(`${dev.name}: nested domains on intel-iommu are not modelled yet`);
-      return 'EOPNOTSUPP';
+      return intelNestedAttachDev(ctx, d, dev, master, old);
     case 'SVA':
     case 'PLATFORM':
       return 'ENODEV';
   }
 }
 
-/** intel_iommu_set_dev_pasid for a paging domain: the same entry as a RID attach, at `pasid`. */
+/** intel_iommu_set_dev_pasid for a paging domain (the same entry as a RID attach, at `pasid`), or intel_nested_set_dev_pasid. */
 export function intelPagingSetDevPasid(ctx: CallContext, d: IommuDomain, dev: PciDevice, master: ArmSmmuMaster, pasid: number, old: string | null): 0 | Errno {
   if (!isScalable(ctx)) return 'EOPNOTSUPP';
   if (pasid >= 2 ** master.ssidBits) return 'EINVAL';
-  const r = attachPaging(ctx, d, dev, master, old, pasid);
+  const r = d.type === 'NESTED' ? intelNestedSetDevPasid(ctx, d, master, pasid, old) : attachPaging(ctx, d, dev, master, old, pasid);
   if (r === 0) master.usedSsids++;
   return r;
 }
@@ -127,8 +117,7 @@ export function intelPagingSetDevPasid(ctx: CallContext, d: IommuDomain, dev: Pc
 /** blocking_domain_set_dev_pasid: the PASID entry torn down. */
 export function intelBlockingSetDevPasid(ctx: CallContext, dev: PciDevice, master: ArmSmmuMaster, pasid: number, old: string | null): 0 {
   for (const rid of master.streams) tearDownPasidEntry(ctx, rid, pasid, `intel_pasid_tear_down_entry: PASID ${pasid} of ${bdfOf(rid)} (${dev.name}) detached from ${old ?? 'nothing'}`);
-  const oldDomain = findDomain(ctx.linux, old);
-  if (oldDomain?.smmu) oldDomain.smmu.devices = oldDomain.smmu.devices.filter((x) => !(x.master === master.device && x.ssid === pasid));
+  leaveDomain(ctx, findDomain(ctx.linux, old), master, pasid);
   if (master.usedSsids > 0) master.usedSsids--;
   return 0;
 }

@@ -18,6 +18,7 @@ import type { DomainPgtable } from '../core/iommu-ops.ts';
 import type { Errno, IommuDomain } from '../core/types.ts';
 import { qiSubmit, releaseDid, unitOf } from './driver-common.ts';
 import { vtdDomainPgtable } from './domain-pgtable.ts';
+import { nestingDids } from './driver-nested.ts';
 
 const PG_4K = 0x1000n;
 const PG_2M = 0x20_0000n;
@@ -97,21 +98,22 @@ function am(size: bigint): number {
 /** cache_tag_flush_range after an unmap: one descriptor per unmapped entry and cache tag, then a wait. */
 export function intelIotlbSync(ctx: CallContext, d: IommuDomain, entries: readonly MappedEntry[]): void {
   const t = tags(d);
-  if (t.length === 0 || entries.length === 0) return;
   const fs = d.intel?.firstStage ?? false;
+  // A nesting parent also carries CACHE_TAG_NESTING_IOTLB tags: the DIDs of the nested domains on it.
+  const dids = fs ? [] : [...(t[0] ? [t[0].did] : []), ...nestingDids(ctx, d)];
+  if ((fs ? t.length === 0 : dids.length === 0) || entries.length === 0) return;
   const descs: InvDescriptor[] = [];
   if (fs) for (const tag of t) for (const e of entries) descs.push({ type: 'pasid-iotlb', granularity: 'page', did: tag.did, pasid: tag.pasid, address: e.iova, am: am(e.size) });
-  else for (const e of entries) descs.push({ type: 'iotlb', granularity: 'page', did: t[0]?.did ?? 0, address: e.iova, am: am(e.size), ih: false });
-  qiSubmit(ctx, `cache_tag_flush_range: invalidate what iommu_unmap cleared in ${d.name} (DID ${t[0]?.did})`, descs);
+  else for (const did of dids) for (const e of entries) descs.push({ type: 'iotlb', granularity: 'page', did, address: e.iova, am: am(e.size), ih: false });
+  qiSubmit(ctx, `cache_tag_flush_range: invalidate what iommu_unmap cleared in ${d.name} (DID ${fs ? t[0]?.did : dids.join(', ')})`, descs);
 }
 
 /** cache_tag_flush_all (flush_iotlb_all, and before a domain's tables go). */
 export function intelFlushAll(ctx: CallContext, d: IommuDomain, why: string): void {
   const t = tags(d);
-  if (t.length === 0) return;
   const descs: InvDescriptor[] = d.intel?.firstStage
     ? t.map((tag) => ({ type: 'pasid-iotlb', granularity: 'pasid', did: tag.did, pasid: tag.pasid }))
-    : [{ type: 'iotlb', granularity: 'domain', did: t[0]?.did ?? 0 }];
+    : [...(t[0] ? [t[0].did] : []), ...nestingDids(ctx, d)].map((did) => ({ type: 'iotlb', granularity: 'domain', did }));
   qiSubmit(ctx, why, descs);
 }
 

@@ -19,6 +19,7 @@ import type { Mm } from '../core/sva-types.ts';
 import type { ArmSmmuMaster, Errno, IommuDomain, PciDevice } from '../core/types.ts';
 import { FLPT_DEFAULT_DID, isScalable, qiSubmit, unitOf } from './driver-common.ts';
 import { bdfOf, installPasidEntry, tearDownPasidEntry } from './driver-entries.ts';
+import { leaveDomain } from './driver-track.ts';
 
 const PAGE = 0x1000n;
 
@@ -79,7 +80,7 @@ export function intelSvaSetDevPasid(ctx: CallContext, d: IommuDomain, dev: PciDe
       `intel_svm_set_dev_pasid: PASID ${pasid} of ${bdfOf(rid)} -> ${mm.name}'s page table (first-stage, DID ${FLPT_DEFAULT_DID})`);
   }
   const oldDomain = findDomain(ctx.linux, old);
-  if (oldDomain?.smmu && oldDomain !== d) oldDomain.smmu.devices = oldDomain.smmu.devices.filter((x) => !(x.master === master.device && x.ssid === pasid));
+  if (oldDomain !== d) leaveDomain(ctx, oldDomain, master, pasid);
   if (!d.smmu?.devices.some((x) => x.master === master.device && x.ssid === pasid)) d.smmu?.devices.push({ master: master.device, ssid: pasid });
   master.usedSsids++;
   return 0;

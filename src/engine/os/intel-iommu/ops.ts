@@ -3,6 +3,7 @@ import type { IommuOps } from '../core/iommu-ops.ts';
 import { unitOf } from './driver-common.ts';
 import { intelAttachDev, intelBlockingSetDevPasid, intelPagingSetDevPasid, intelProbeDevice } from './driver-attach.ts';
 import { intelFinalise, intelFlushAll, intelFreePaging, intelIotlbSync, intelLegacyStage, intelPagingStage, intelPgtable } from './driver-domain.ts';
+import { intelDomainAllocNested, intelNestedCacheInvalidateUser } from './driver-nested.ts';
 import { intelMmInvalidate, intelMmRelease, intelSvaDomainAlloc, intelSvaDomainFree, intelSvaSetDevPasid } from './driver-sva.ts';
 import { intelHw } from './hw.ts';
 
@@ -29,4 +30,6 @@ export const intelIommuOps: IommuOps = {
   svaDomainFree: intelSvaDomainFree,
   mmInvalidate: intelMmInvalidate,
   mmRelease: intelMmRelease,
+  domainAllocNested: intelDomainAllocNested,
+  cacheInvalidateUser: intelNestedCacheInvalidateUser,
 };
