@@ -26,7 +26,8 @@ function userPgtable(n: { smmu: NestedSmmu[]; vtd: NestedVtd[] }): DifferenceIte
     const s = device.smmu;
     const f = s?.ste?.fields;
     const size = s?.cdTable?.size ?? 1;
-    return `${who(device)}: the STE of StreamID ${hex(s?.sid ?? 0)} has Config = nested and S1ContextPtr = ${hex(f?.S1ContextPtr ?? 0n)}, an IPA: the guest's CD table, with S1CDMax = ${f?.S1CDMax ?? 0n}, covers all ${size} SubstreamID${size === 1 ? '' : 's'} of the StreamID (${cds.length} valid CD${cds.length === 1 ? '' : 's'} in it now). The user page table is bound to the whole RID, every PASID included.`;
+    const covers = size === 1 ? 'holds the one CD of the StreamID (S1CDMax = 0: no SubstreamIDs)' : `covers all ${size} SubstreamIDs of the StreamID (S1CDMax = ${f?.S1CDMax ?? 0n})`;
+    return `${who(device)}: the STE of StreamID ${hex(s?.sid ?? 0)} has Config = nested and S1ContextPtr = ${hex(f?.S1ContextPtr ?? 0n)}, an IPA: the guest's CD table, which ${covers}, ${cds.length} valid CD${cds.length === 1 ? '' : 's'} in it now. The user page table is bound to the whole RID, every PASID included.`;
   });
   const vtd = n.vtd.map(({ device, row }) =>
     `${who(device)}: PASID entry ${row.pasid} has PGTT = nested and FLPTR = ${hex(row.fields.FLPTR)}, the guest's first-stage table: it serves requester ID ${hex(device.vtd?.rid ?? 0)} with PASID ${row.pasid} only. Another PASID needs its own entry, written by the host.`);

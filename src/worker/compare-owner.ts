@@ -51,5 +51,6 @@ export function pgtableAt(linux: LinuxState, root: bigint, format: string, ipa =
   const d = linux.domains.find((x) => x.smmu?.pgtableRoot === root);
   if (d?.sva) return { ...base, name: `x86-64 mirror of ${d.sva.mm}'s page table`, mappings: d.mappings.length };
   if (d) return { ...base, name: d.name, mappings: d.mappings.length };
-  return base;
+  // A guest-physical pointer no host domain owns: the guest's own table, which the host never reads.
+  return ipa ? { ...base, name: "the guest's own table" } : base;
 }

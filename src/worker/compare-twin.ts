@@ -7,6 +7,12 @@
  * numbers aligned (the twin's step k is a no-op). Skipping rather than
  * translating them is deliberate: an smmu.writeCd has no VT-d meaning (there
  * is no CD table), and inventing one would show hardware no driver writes.
+ *
+ * The iommufd calls that make a nested domain differ by IOMMU too: on
+ * arm-smmu-v3 it comes from a vIOMMU and the guest's STE, on intel-iommu
+ * from IOMMU_HWPT_DATA_VTD_S1 on the nesting parent. Such a call runs only
+ * on the IOMMU whose uAPI it is, so a scenario can make the same nested
+ * domain both ways (under one name) and attach it with a call both run.
  */
 import type { EngineCommand } from '../engine/commands.ts';
 import type { Scenario } from '../scenario/index.ts';
@@ -29,10 +35,31 @@ export function flipBoot(boot: BootCommand, to: IommuName): BootCommand {
   return { ...common, ...(smmu ? { smmu } : {}) };
 }
 
-function sideOf(kind: string): 'smmu' | 'vtd' | null {
-  if (kind.startsWith('smmu.')) return 'smmu';
-  if (kind.startsWith('vtd.')) return 'vtd';
+/** Kernel calls that exist for one IOMMU driver only (iommufd's driver-specific uAPI). */
+export const CALLS_OF: Readonly<Record<string, 'smmu' | 'vtd'>> = {
+  iommufd_viommu_alloc: 'smmu',
+  iommufd_vdevice_alloc: 'smmu',
+  iommufd_viommu_alloc_hwpt_nested: 'smmu',
+  iommufd_hwpt_nested_alloc: 'vtd',
+  iommufd_hwpt_invalidate: 'vtd',
+};
+
+function sideOf(c: EngineCommand): 'smmu' | 'vtd' | null {
+  if (c.kind.startsWith('smmu.')) return 'smmu';
+  if (c.kind.startsWith('vtd.')) return 'vtd';
+  if (c.kind === 'linux.call') return CALLS_OF[c.call] ?? null;
   return null;
+}
+
+function whySkipped(c: EngineCommand, own: 'smmu' | 'vtd'): string {
+  if (c.kind === 'linux.call') {
+    return own === 'smmu'
+      ? `${c.call} is arm-smmu-v3's iommufd uAPI (a vIOMMU and the guest's STE); intel-iommu makes its nested domains with iommufd_hwpt_nested_alloc instead, so the intel-iommu side skips it`
+      : `${c.call} is intel-iommu's iommufd uAPI (IOMMU_HWPT_DATA_VTD_S1: the guest's first-stage table); arm-smmu-v3 makes its nested domains from a vIOMMU instead, so the arm-smmu-v3 side skips it`;
+  }
+  return own === 'smmu'
+    ? `${c.kind} programs the SMMU itself (its STEs, CDs, queues or registers); VT-d has no such structure, so the intel-iommu side skips it`
+    : `${c.kind} programs the VT-d unit itself (its context or PASID entries, queue or registers); the SMMU has no such structure, so the arm-smmu-v3 side skips it`;
 }
 
 export function buildTwin(scenario: Scenario): TwinPlan {
@@ -45,7 +72,7 @@ export function buildTwin(scenario: Scenario): TwinPlan {
   const smmu: (EngineCommand | null)[] = [];
   const vtd: (EngineCommand | null)[] = [];
   commands.forEach((c, i) => {
-    const own = sideOf(c.kind);
+    const own = sideOf(c);
     if (c.kind === 'linux.boot') {
       smmu.push(original === 'arm-smmu-v3' ? c : flipBoot(c, 'arm-smmu-v3'));
       vtd.push(original === 'intel-iommu' ? c : flipBoot(c, 'intel-iommu'));
@@ -55,12 +82,7 @@ export function buildTwin(scenario: Scenario): TwinPlan {
     vtd.push(own === 'smmu' ? null : c);
     if (own !== null) {
       const other = own === 'smmu' ? 'vtd' : 'smmu';
-      skipped.push({
-        step: i + 1, kind: c.kind, skippedOn: other,
-        why: own === 'smmu'
-          ? `${c.kind} programs the SMMU itself (its STEs, CDs, queues or registers); VT-d has no such structure, so the intel-iommu twin skips it`
-          : `${c.kind} programs the VT-d unit itself (its context or PASID entries, queue or registers); the SMMU has no such structure, so the arm-smmu-v3 twin skips it`,
-      });
+      skipped.push({ step: i + 1, kind: c.kind === 'linux.call' ? c.call : c.kind, skippedOn: other, why: whySkipped(c, own) });
     }
   });
   return { ok: true, original, smmu, vtd, skipped };

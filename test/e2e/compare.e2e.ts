@@ -78,12 +78,27 @@ describe('the SMMUv3 / VT-d comparison', () => {
     expect(app.problems()).toEqual([]);
   });
 
+  it('names where the two runs part on linux-nested-iommufd: the SMMU\'s nested STE, and no nested domain on the VT-d side', async () => {
+    const steps = builtinScenario('linux-nested-iommufd')?.steps.length ?? 0;
+    app = await openApp({ path: `?scenario=linux-nested-iommufd&step=${steps}&view=compare`, colorScheme: 'dark', reducedMotion: 'reduce', viewport: { width: 1600, height: 1000 } });
+    const { page } = app;
+    await expect.poll(() => page.getByTestId('smmu-ste-256').textContent({ timeout: 15_000 })).toMatch(/nested.*S1ContextPtr.*S2TTB/);
+    await expect.poll(() => page.getByTestId('compare-differences').textContent()).toMatch(/Where a user page table attaches.*holds the one CD of the StreamID.*No PASID entry has PGTT = nested/);
+    await expect.poll(() => page.getByTestId('compare-findings').textContent()).toMatch(/refused: no domain named "nested"/);
+    await page.getByTestId('compare-differences').scrollIntoViewIfNeeded();
+    await app.screenshot('compare-nested-dark');
+    expect(await seriousAxe(page)).toEqual([]);
+    expect(app.problems()).toEqual([]);
+  });
+
   it('opens from the stage\'s button and closes back to the diagram, keeping the address in step', async () => {
     app = await openApp({ path: `?scenario=${ID}&step=1`, reducedMotion: 'reduce' });
     const { page } = app;
+    // The scenario is at step 1 before the button is used (a click during loading would pick the step it is at).
+    await expect.poll(() => counter(page)).toMatch(/^Step 1 of/);
     await page.getByTestId('compare-open').click({ timeout: 15_000 });
     await page.getByTestId('compare').waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId('vtd-context-256').textContent()).toMatch(/scalable mode.*PASIDDIRPTR/);
+    await expect.poll(() => page.getByTestId('vtd-context-256').textContent({ timeout: 15_000 })).toMatch(/scalable mode.*PASIDDIRPTR/);
     await expect.poll(() => page.url()).toContain('view=compare');
     await page.getByRole('button', { name: 'Back to the diagram' }).click({ timeout: 15_000 });
     await page.getByTestId('compare-open').waitFor({ timeout: 15_000 });

@@ -53,7 +53,7 @@ export function CompareStage({ onClose }: { readonly onClose: () => void }) {
           <h2 className="cmp-title">SMMUv3 and VT-d, side by side</h2>
           <p className="panel-hint">
             {cursor === 0 ? 'Before step 1.' : <>After step {cursor}: <span className="mono">{label}</span>.</>}{' '}
-            {compare?.available && <>The scenario is written for {compare.original}; the other side runs its twin (the same steps, linux.boot with the other IOMMU).</>}
+            {compare?.available && <>The scenario is written for {compare.original}; the other side runs its twin: the same steps with linux.boot on the other IOMMU, each step for one IOMMU's own hardware or uAPI on that IOMMU only.</>}
           </p>
         </div>
         <button type="button" className="button" onClick={onClose}>Back to the diagram</button>

@@ -24,18 +24,23 @@ describe('buildTwin', () => {
     expect(plan.skipped).toEqual([]);
   });
 
-  it('skips smmu.* steps on the VT-d side, at their own step numbers, and says why', () => {
+  it('skips smmu.* steps and arm-smmu-v3\'s iommufd calls on the VT-d side, at their own step numbers, and says why', () => {
     const s = builtin('linux-nested-iommufd');
     const plan = buildTwin(s);
     if (!plan.ok) throw new Error(plan.reason);
-    const smmuSteps = s.steps.flatMap((st, i) => (st.kind.startsWith('smmu.') ? [i] : []));
-    expect(smmuSteps.length).toBeGreaterThan(0);
+    const smmuSteps = s.steps.flatMap((st, i) => (st.kind.startsWith('smmu.') || (st.kind === 'linux.call' && st.call.startsWith('iommufd_v')) ? [i] : []));
+    expect(smmuSteps.length).toBeGreaterThan(3);
     for (const i of smmuSteps) {
       expect(plan.vtd[i]).toBeNull();
       expect(plan.smmu[i]).not.toBeNull();
     }
-    expect(plan.skipped.map((k) => [k.step, k.kind, k.skippedOn])).toEqual(smmuSteps.map((i) => [i + 1, s.steps[i]?.kind, 'vtd']));
-    expect(plan.skipped[0]?.why).toMatch(/programs the SMMU itself/);
+    const named = (i: number) => { const st = s.steps[i]; return st?.kind === 'linux.call' ? st.call : st?.kind; };
+    expect(plan.skipped.map((k) => [k.step, k.kind, k.skippedOn])).toEqual(smmuSteps.map((i) => [i + 1, named(i), 'vtd']));
+    expect(plan.skipped.find((k) => k.kind === 'smmu.writeCd')?.why).toMatch(/programs the SMMU itself/);
+    expect(plan.skipped.find((k) => k.kind === 'iommufd_viommu_alloc')?.why).toMatch(/^iommufd_viommu_alloc is arm-smmu-v3's iommufd uAPI/);
+    // The calls both drivers have run on both sides.
+    const attach = s.steps.findIndex((st) => st.kind === 'linux.call' && st.call === 'iommu_attach_group');
+    expect(plan.vtd[attach]).toEqual(plan.smmu[attach]);
   });
 
   it('runs an intel-iommu scenario as written on the VT-d side and flips it back to arm-smmu-v3, dropping its VT-d unit', () => {
