@@ -4,7 +4,7 @@
  * (through props) and read the store.
  */
 import type { Scenario } from '../scenario/index.ts';
-import type { EncodeResult } from '../share/link.ts';
+import type { EncodeResult } from '../share/encode.ts';
 import { LINK_TABS, type LinkView, SHARED_SCENARIO_ID } from '../share/view.ts';
 import {
   addNotice, engineFailed, scenarioInvalid, scenarioLoaded, scenarioLoading, selectSmmuTab, selectStream, setCompareOpen, setMarks, setStreamWindow, stepShown, useAppStore, viewShown,
@@ -111,7 +111,7 @@ export class AppController {
     const stream = state.viewRequest.stream;
     const view: LinkView = typeof stream === 'number' ? { tab: state.smmuTab, stream } : { tab: state.smmuTab };
     // The codec (DEFLATE and its dictionary) is fetched the first time a link is made, not with the page.
-    const { encodeShareLink } = await import('../share/link.ts');
+    const { encodeShareLink } = await import('../share/encode.ts');
     return encodeShareLink({ scenario: current.scenario, step: state.cursor, view });
   }
 

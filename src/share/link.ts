@@ -5,32 +5,15 @@
  * by the payload's CRC-32. Reading one never throws: every way it can be
  * wrong is a LinkError saying what and where. docs/sharing.md describes it.
  */
-import { deflateSync } from 'fflate';
-import { type Scenario, type ScenarioIssue, parseScenario } from '../scenario/index.ts';
+import { type ScenarioIssue, parseScenario } from '../scenario/index.ts';
 import { findJsonSyntaxError } from '../scenario/jsonSyntax.ts';
-import { LIMITS } from '../scenario/limits.ts';
-import { decodeBase64url, encodeBase64url } from './base64url.ts';
+import { decodeBase64url } from './base64url.ts';
 import { crc32 } from './crc32.ts';
-import { DICTIONARY_V1_TEXT } from './dictionary-v1.ts';
+import { DICTIONARY_V1, LINK_VERSION, MAX_LINK_CHARS, MAX_PAYLOAD_BYTES, MAX_STEP, type SharedView, count } from './encode.ts';
 import { inflateLimited } from './inflate.ts';
-import { type LinkView, viewFromJson, viewToJson } from './view.ts';
+import { viewFromJson } from './view.ts';
 
-/** The link format's own version: it changes with the envelope (compression, dictionary, payload keys), not with the scenario format. */
-export const LINK_VERSION = 1;
-/** The longest link text read: a scenario at the size limit compresses to well under this. */
-export const MAX_LINK_CHARS = 262_144;
-/** Payload bytes a link may inflate to: a scenario at its size limit plus the step and view. */
-export const MAX_PAYLOAD_BYTES = LIMITS.documentSize + 4_096;
-/** The highest step number a link may name (the scenario's own step count clamps it further). */
-const MAX_STEP = LIMITS.steps;
-
-const DICTIONARY_V1 = new TextEncoder().encode(DICTIONARY_V1_TEXT);
-
-export interface SharedView {
-  readonly scenario: Scenario;
-  readonly step: number;
-  readonly view: LinkView;
-}
+export { LINK_VERSION, MAX_LINK_CHARS, MAX_PAYLOAD_BYTES, encodeShareLink, type EncodeResult, type SharedView } from './encode.ts';
 
 export type LinkErrorKind = 'empty' | 'not-a-link' | 'version' | 'too-long' | 'base64' | 'truncated' | 'corrupt' | 'too-large' | 'checksum' | 'encoding' | 'json' | 'payload' | 'scenario';
 
@@ -48,25 +31,6 @@ export type DecodeResult =
 
 function fail(kind: LinkErrorKind, message: string, issues?: readonly ScenarioIssue[]): DecodeResult {
   return { ok: false, error: issues ? { kind, message, issues } : { kind, message } };
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-
-export type EncodeResult = { readonly ok: true; readonly link: string } | { readonly ok: false; readonly message: string };
-
-/** The fragment (without "#") for a scenario at a step in a view. */
-export function encodeShareLink({ scenario, step, view }: SharedView): EncodeResult {
-  const payload = new TextEncoder().encode(JSON.stringify({ s: scenario, n: step, v: viewToJson(view) }));
-  if (payload.length > MAX_PAYLOAD_BYTES) {
-    return { ok: false, message: `This scenario is too large for a link: ${count(payload.length)} bytes of JSON, where a link holds at most ${count(MAX_PAYLOAD_BYTES)}.` };
-  }
-  const deflated = deflateSync(payload, { level: 9, dictionary: DICTIONARY_V1 });
-  const body = new Uint8Array(deflated.length + 4);
-  body.set(deflated);
-  new DataView(body.buffer).setUint32(deflated.length, crc32(payload));
-  const link = `v${LINK_VERSION}.${encodeBase64url(body)}`;
-  if (link.length > MAX_LINK_CHARS) return { ok: false, message: `This scenario makes a link of ${count(link.length)} characters; links of at most ${count(MAX_LINK_CHARS)} are read.` };
-  return { ok: true, link };
 }
 
 /** Whether a location hash is meant as a share link (so that a damaged one is reported, not ignored). */

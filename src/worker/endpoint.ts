@@ -28,5 +28,7 @@ export function createEndpoint(post: (message: FromWorker) => void, now: () => n
       post({ kind: 'progress', id: message.id, done, total });
     };
     post(handleRequest(session, message, onProgress));
+    // The page has its answer; what the session deferred (a snapshot) runs now, before the next message.
+    session.afterAnswer();
   };
 }

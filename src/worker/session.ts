@@ -40,6 +40,8 @@ interface Loaded {
   shown: number;
   /** Answers already given, by step and view: stepping back and forth again costs no replay. */
   readonly answers: Map<string, StateAnswer>;
+  /** A snapshot due at the step the engine stopped on, taken after the answer is sent (afterAnswer). */
+  pendingSnapshot?: number;
 }
 
 type StateAnswer = Omit<Extract<HostResponse, { kind: 'state' }>, 'id'>;
@@ -115,6 +117,7 @@ export class EngineSession {
 
   /** Brings the engine to `target` (back from a snapshot, then forward), telling `onProgress` how far it got. */
   private moveTo(s: Loaded, target: number, onProgress?: ProgressListener): void {
+    this.takePendingSnapshot(s);
     if (target < s.cursor) this.rewind(s, target);
     const from = s.cursor;
     while (s.cursor < target) {
@@ -122,10 +125,30 @@ export class EngineSession {
       if (!command) break;
       s.log[s.cursor] = s.engine.apply(command);
       s.cursor += 1;
-      if (s.cursor % SNAPSHOT_INTERVAL === 0 && !s.snapshots.has(s.cursor)) s.snapshots.set(s.cursor, s.engine.snapshot());
+      if (s.cursor % SNAPSHOT_INTERVAL === 0 && !s.snapshots.has(s.cursor)) {
+        // A snapshot copies the engine's memory (tens of ms for a big scenario): at the step asked for it waits
+        // until the answer is on its way, so a step forward is never held up by it.
+        if (s.cursor === target) s.pendingSnapshot = s.cursor;
+        else s.snapshots.set(s.cursor, s.engine.snapshot());
+      }
       onProgress?.(s.cursor - from, target - from);
     }
     s.shown = s.cursor;
+  }
+
+  /**
+   * Work left for after an answer is posted: the snapshot of the step the engine stopped on. The worker calls
+   * it once the answer is sent; otherwise it is done before the engine next moves, while still at that step.
+   */
+  afterAnswer(): void {
+    if (this.loaded) this.takePendingSnapshot(this.loaded);
+  }
+
+  private takePendingSnapshot(s: Loaded): void {
+    const step = s.pendingSnapshot;
+    if (step === undefined) return;
+    s.pendingSnapshot = undefined;
+    if (s.cursor === step && !s.snapshots.has(step)) s.snapshots.set(step, s.engine.snapshot());
   }
 
   /** The SMMU at the step last shown through another window; the shown step does not change. */

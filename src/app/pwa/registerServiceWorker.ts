@@ -1,7 +1,7 @@
 /**
  * Registers the generated service worker (vite-plugin-pwa, autoUpdate):
  * after the first visit the app loads and runs with no network. Imported
- * from main.tsx, so no inline script is needed (the CSP forbids it).
+ * from main.tsx (after the first view), so no inline script is needed (the CSP forbids it).
  * Where service workers are unavailable (an insecure origin, a browser
  * that blocks them) the app simply runs online.
  */

@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import type { WorkStore } from '../../persist/db.ts';
 import { addNotice, setMode, useAppStore } from '../../store/appStore.ts';
 import { selectMode } from '../../store/selectors.ts';
+import { afterFirstView } from '../shell/afterFirstView.ts';
 
 export const EDIT_PARAM = 'edit';
 
@@ -21,8 +22,8 @@ export function useEditorSession(open?: () => Promise<WorkStore>): void {
       // matters only to someone editing (the editor shows it whenever it is opened).
       if (tone === 'info' ? !editing : editing) addNotice({ tone, text });
     };
-    // Loaded apart from the page's first chunk: the editor's code is not needed to show a scenario.
-    void import('./session.ts').then(({ startEditorSession }) => startEditorSession({ notify, ...(open ? { open } : {}) })).then((session) => {
+    // Loaded apart from the page's first chunk, after the first view: the editor's code is not needed to show a scenario.
+    void afterFirstView().then(() => import('./session.ts')).then(({ startEditorSession }) => startEditorSession({ notify, ...(open ? { open } : {}) })).then((session) => {
       if (cancelled) void session();
       else stop = session;
     });

@@ -7,7 +7,7 @@ import type { EngineEvent } from '../../engine/events.ts';
 import type { StageWalk, WalkResult } from '../../engine/hw/pgtable/types.ts';
 import type { DmaOutcome } from '../../engine/hw/smmu/dma-types.ts';
 import { isVtdEvent } from '../../engine/hw/vtd/command-types.ts';
-import { vtdEventLines } from '../../engine/views/vtd-view.ts';
+import { vtdEventLines } from '../../engine/views/vtd-narration.ts';
 import { formatSize, faultTitle } from '../format.ts';
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;

@@ -3,19 +3,22 @@
  * step did otherwise, and the state of the scenario before step 1 or when it
  * could not be loaded.
  */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { selectLevel, useAppStore } from '../../store/appStore.ts';
 import {
   selectCurrentDma, selectCurrentEvents, selectCurrentUpdate, selectCurrentWalk, selectCursor, selectInspectedStep, selectIssues, selectOutline, selectRevision,
   selectHasLinux, selectScenarioId, selectSmmu, selectStatus, selectUpdateStep,
 } from '../../store/selectors.ts';
-import { DmaPath } from '../dma/DmaPath.tsx';
 import { StepEffects } from '../effects/StepEffects.tsx';
-import { LinuxStage } from '../linux/LinuxStage.tsx';
-import { UpdatePlan } from '../update/UpdatePlan.tsx';
 import { WalkDiagram } from '../walk/WalkDiagram.tsx';
-import { CompareStage } from '../compare/CompareStage.tsx';
 import { CompareToggle } from '../compare/CompareToggle.tsx';
+
+// Shown only for SMMU and Linux scenarios and the comparison: fetched when first needed, not with the first diagram.
+const DmaPath = lazy(() => import('../dma/DmaPath.tsx').then((m) => ({ default: m.DmaPath })));
+const UpdatePlan = lazy(() => import('../update/UpdatePlan.tsx').then((m) => ({ default: m.UpdatePlan })));
+const LinuxStage = lazy(() => import('../linux/LinuxStage.tsx').then((m) => ({ default: m.LinuxStage })));
+const CompareStage = lazy(() => import('../compare/CompareStage.tsx').then((m) => ({ default: m.CompareStage })));
+const loading = <p className="panel-hint">Loading…</p>;
 
 export function StageView({ onGoTo, onCompare }: { onGoTo: (step: number) => void; onCompare?: (open: boolean) => void }) {
   const status = useAppStore(selectStatus);
@@ -35,7 +38,7 @@ export function StageView({ onGoTo, onCompare }: { onGoTo: (step: number) => voi
   if (status === 'invalid') return <InvalidScenario />;
   if (status === 'idle' || (status === 'loading' && !outline)) return <p className="panel-hint">Loading the scenario…</p>;
   if (!outline) return <p className="panel-hint">No scenario is open.</p>;
-  if (compareOpen && onCompare) return <CompareStage onClose={() => onCompare(false)} />;
+  if (compareOpen && onCompare) return <Suspense fallback={loading}><CompareStage onClose={() => onCompare(false)} /></Suspense>;
   if (cursor === 0) {
     return (
       <div className="intro">
@@ -55,7 +58,9 @@ export function StageView({ onGoTo, onCompare }: { onGoTo: (step: number) => voi
       </div>
     );
   }
+  // One boundary: the "first diagram" mark (DiagramDrawn) commits only with every part of the step's diagram.
   return (
+    <Suspense fallback={loading}>
     <div className="stage-body">
       {onCompare && <CompareToggle onCompare={onCompare} />}
       {hasLinux && <LinuxStage />}
@@ -71,6 +76,7 @@ export function StageView({ onGoTo, onCompare }: { onGoTo: (step: number) => voi
       {events.length === 0 && <p className="panel-hint">This step produced no events.</p>}
       <DiagramDrawn />
     </div>
+    </Suspense>
   );
 }
 

@@ -36,7 +36,7 @@ describe('share links through the controller', () => {
     const c = controller();
     await c.open('smmu-nested', 4);
     selectSmmuTab('caches');
-    const made = c.shareLink();
+    const made = await c.shareLink();
     if (!made?.ok) throw new Error('no link');
     const back = decodeShareLink(made.link);
     expect(back).toMatchObject({ ok: true, step: 4, view: { tab: 'caches' }, scenario: builtinScenario('smmu-nested') });
