@@ -21,11 +21,11 @@ export function createEndpoint(post: (message: FromWorker) => void, now: () => n
       return;
     }
     let last = now();
-    const onProgress = (done: number, total: number) => {
+    const onProgress = (done: number, total: number, dmas?: { done: number; total: number }) => {
       const t = now();
       if (t - last < PROGRESS_EVERY_MS) return;
       last = t;
-      post({ kind: 'progress', id: message.id, done, total });
+      post({ kind: 'progress', id: message.id, done, total, ...(dmas ? { dmas } : {}) });
     };
     post(handleRequest(session, message, onProgress));
     // The page has its answer; what the session deferred (a snapshot) runs now, before the next message.

@@ -123,7 +123,11 @@ export interface PingMessage {
 export type WorkerSignal =
   | { readonly kind: 'pong'; readonly seq: number }
   /** `done` of `total` scenario steps applied so far by request `id`. */
-  | { readonly kind: 'progress'; readonly id: RequestId; readonly done: number; readonly total: number };
+  | {
+      readonly kind: 'progress'; readonly id: RequestId; readonly done: number; readonly total: number;
+      /** Inside one smmu.dmaBurst step: how many of its DMAs have been made. */
+      readonly dmas?: { readonly done: number; readonly total: number };
+    };
 
 /** Everything the page posts to the worker, and everything the worker posts back. */
 export type ToWorker = HostRequest | PingMessage;

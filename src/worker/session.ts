@@ -21,7 +21,10 @@ import { buildLinuxView } from './linux-view.ts';
 import { buildSmmuView } from './smmu-views.ts';
 
 /** Told how many of a request's steps are applied; the worker turns this into progress messages. */
-export type ProgressListener = (done: number, total: number) => void;
+export type ProgressListener = (done: number, total: number, dmas?: { done: number; total: number }) => void;
+
+/** DMAs per slice of a long burst: small enough that progress (and the heartbeat's proof of life) keeps flowing. */
+export const BURST_SLICE = 1 << 16;
 
 /** A snapshot every this many steps bounds a step back to at most this many replayed commands. */
 export const SNAPSHOT_INTERVAL = 8;
@@ -115,6 +118,23 @@ export class EngineSession {
     return { ...answer, id };
   }
 
+  /**
+   * One step. A DMA burst of more than one slice runs slice by slice through the engine's resumable burst,
+   * reporting how many DMAs are made, so a million-DMA step shows progress and can be cancelled mid-way (the
+   * page restarts the worker); the events are the same as one apply() would give.
+   */
+  private applyStep(s: Loaded, command: EngineCommand, done: number, total: number, onProgress?: ProgressListener): EngineEvent[] {
+    if (command.kind !== 'smmu.dmaBurst' || !onProgress || command.count <= BURST_SLICE) return s.engine.apply(command);
+    const run = s.engine.startDmaBurst(command);
+    if ('rejected' in run) return run.rejected;
+    for (;;) {
+      const r = run.runSlice(BURST_SLICE);
+      if (r.done >= r.count) break;
+      onProgress(done, total, { done: r.done, total: r.count });
+    }
+    return run.finish();
+  }
+
   /** Brings the engine to `target` (back from a snapshot, then forward), telling `onProgress` how far it got. */
   private moveTo(s: Loaded, target: number, onProgress?: ProgressListener): void {
     this.takePendingSnapshot(s);
@@ -123,7 +143,7 @@ export class EngineSession {
     while (s.cursor < target) {
       const command = s.commands[s.cursor];
       if (!command) break;
-      s.log[s.cursor] = s.engine.apply(command);
+      s.log[s.cursor] = this.applyStep(s, command, s.cursor - from, target - from, onProgress);
       s.cursor += 1;
       if (s.cursor % SNAPSHOT_INTERVAL === 0 && !s.snapshots.has(s.cursor)) {
         // A snapshot copies the engine's memory (tens of ms for a big scenario): at the step asked for it waits

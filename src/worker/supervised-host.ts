@@ -18,6 +18,8 @@ export interface Progress {
   readonly total: number;
   /** True while a restarted engine is replaying the scenario, not running what the page asked. */
   readonly replay: boolean;
+  /** Inside one long smmu.dmaBurst step: its DMAs made so far. */
+  readonly dmas?: { readonly done: number; readonly total: number };
   cancel(): void;
 }
 
@@ -187,7 +189,7 @@ export class SupervisedHost implements EngineHost {
     if (message.kind === 'pong') return;
     if (message.kind === 'progress') {
       const job = this.inFlight.get(message.id);
-      if (job) this.progress(message.done, message.total, job.internal);
+      if (job) this.progress(message.done, message.total, job.internal, message.dmas);
       return;
     }
     const job = this.inFlight.get(message.id);
@@ -283,10 +285,10 @@ export class SupervisedHost implements EngineHost {
     for (const job of waiting) this.send(job);
   }
 
-  private progress(done: number, total: number, replay: boolean): void {
+  private progress(done: number, total: number, replay: boolean, dmas?: { done: number; total: number }): void {
     if (!this.options.onProgress) return;
     this.showingProgress = true;
-    this.options.onProgress({ done, total, replay, cancel: () => this.cancel() });
+    this.options.onProgress({ done, total, replay, ...(dmas ? { dmas } : {}), cancel: () => this.cancel() });
   }
 
   private progressOver(): void {

@@ -26,16 +26,19 @@ const read = () => current;
 export function ProgressBar() {
   const progress = useSyncExternalStore(subscribe, read, read);
   if (!progress) return null;
-  const { done, total, replay } = progress;
+  const { done, total, replay, dmas } = progress;
   const what = replay ? 'Replaying the scenario after a restart' : 'Running steps';
-  const count = `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  const steps = `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  // Inside a million-DMA step the step count stands still; the DMAs made so far move the bar instead.
+  const count = dmas ? `${steps}; step ${(done + 1).toLocaleString('en-US')}: ${dmas.done.toLocaleString('en-US')} of ${dmas.total.toLocaleString('en-US')} DMAs` : steps;
+  const value = dmas && dmas.total > 0 ? done + dmas.done / dmas.total : done;
   return (
     <div className="notices">
       <div className="notice notice-progress" role="status" data-testid="engine-progress">
         <p>
           {what}: <span data-testid="engine-progress-count">{count}</span>
         </p>
-        <progress max={total} value={done} aria-label={`${what}, ${count} steps`} style={{ flex: 2, height: 12 }} />
+        <progress max={total} value={value} aria-label={`${what}, ${count}`} style={{ flex: 2, height: 12 }} />
         <button type="button" className="button" onClick={() => progress.cancel()}>
           Cancel
         </button>
