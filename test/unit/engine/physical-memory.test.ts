@@ -59,22 +59,59 @@ describe('PhysicalMemory', () => {
    * zeroFrame and clone behave as flat memory would.
    */
   it('behaves as a plain byte map through sparse, dense, growing and shrinking frames', () => {
+    checkAgainstByteMap(false);
+  });
+
+  /**
+   * The same with a table pool over the first frames (0x8000_0000 + 24 frames
+   * of room, then the heap): frames written before the pool reaches them move
+   * in when it grows, tables zeroed dense or sparse switch layouts, frames
+   * past the pool's limit stay in the heap, and none of it may show.
+   */
+  it('behaves as a plain byte map with a table pool that grows over written frames', () => {
+    checkAgainstByteMap(true);
+  });
+
+  it('reads an unwritten frame of the table pool as absent, a zeroed one as zero', () => {
+    const m = new PhysicalMemory();
+    m.setPool(0x4000_0000n, 0x10_0000n);
+    m.reservePool(0x4000_2000n);
+    expect(m.read64(0x4000_1000n)).toBeUndefined();
+    expect(m.hasFrame(0x4000_1000n)).toBe(false);
+    m.zeroFrame(0x4000_1000n, true);
+    expect(m.read64(0x4000_1008n)).toBe(0n);
+    m.write64(0x4000_1008n, 0x1234n);
+    expect(m.read64(0x4000_1008n)).toBe(0x1234n);
+    expect(m.frames).toBe(1);
+    // Beyond what the pool covers (and beyond its limit) memory is the heap's, and behaves the same.
+    m.write64(0x4020_0000n, 7n);
+    expect(m.read64(0x4020_0000n)).toBe(7n);
+    expect(m.read64(0x4020_1000n)).toBeUndefined();
+    expect(m.frames).toBe(2);
+  });
+});
+
+function checkAgainstByteMap(withPool: boolean): void {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('write' as const), frame: fc.integer({ min: 0, max: 11 }), offset: fc.integer({ min: 0, max: 4095 }), size: fc.constantFrom(1 as const, 2 as const, 4 as const, 8 as const), value: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n })) }),
       fc.record({ kind: fc.constant('fill' as const), frame: fc.integer({ min: 0, max: 11 }), from: fc.integer({ min: 0, max: 511 }), n: fc.integer({ min: 1, max: 200 }), zero: fc.boolean() }),
-      fc.record({ kind: fc.constant('zeroFrame' as const), frame: fc.integer({ min: 0, max: 11 }) }),
+      fc.record({ kind: fc.constant('zeroFrame' as const), frame: fc.integer({ min: 0, max: 11 }), dense: fc.boolean() }),
       fc.record({ kind: fc.constant('clone' as const) }),
+      fc.record({ kind: fc.constant('reserve' as const), frames: fc.integer({ min: 1, max: 30 }) }),
     );
     // Frames in two 4GB regions, one of them near the top of the 52-bit space.
-    const frameBase = (f: number) => (f < 6 ? 0x8000_0000n + BigInt(f) * 0x1000n : 0xf_ffff_0000_0000n + BigInt(f) * 0x5000n);
+    // With the pool: frames 0-4 lie within its 24-frame limit (it covers 16 frames first, then all 24), frame 5 beyond it.
+    const frameBase = (f: number) => (f < 6 ? 0x8000_0000n + BigInt(f) * (withPool ? 0x5000n : 0x1000n) : 0xf_ffff_0000_0000n + BigInt(f) * 0x5000n);
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), fc.array(fc.record({ frame: fc.integer({ min: 0, max: 12 }), offset: fc.integer({ min: 0, max: 4095 }), size: fc.constantFrom(1, 2, 4, 8) }), { maxLength: 40 }), (ops, probes) => {
         let m = new PhysicalMemory();
+        if (withPool) m.setPool(0x8000_0000n, 0x1_8000n);
         const bytes = new Map<bigint, number>();
         const frames = new Set<bigint>();
         const store = (a: bigint, v: number) => { bytes.set(a, v); frames.add(a & ~0xfffn); };
         for (const o of ops) {
           if (o.kind === 'clone') { m = m.clone(); continue; }
+          if (o.kind === 'reserve') { m.reservePool(0x8000_0000n + BigInt(o.frames) * 0x1000n); continue; }
           const base = frameBase(o.frame);
           if (o.kind === 'write') {
             // A write near the end of a frame runs into the next one, which comes into being.
@@ -87,7 +124,7 @@ describe('PhysicalMemory', () => {
               for (let i = 0; i < 8; i++) store(base + BigInt(q * 8 + i), Number((v >> BigInt(8 * i)) & 0xffn));
             }
           } else {
-            m.zeroFrame(base);
+            m.zeroFrame(base, o.dense);
             frames.add(base);
             for (let i = 0n; i < 4096n; i++) bytes.delete(base + i);
           }
@@ -112,8 +149,9 @@ describe('PhysicalMemory', () => {
       }),
       { numRuns: 150 },
     );
-  });
+}
 
+describe('PhysicalMemory at scale', () => {
   it('keeps thousands of sparse frames apart as its hash table grows, and turns a full frame dense', () => {
     const m = new PhysicalMemory();
     for (let i = 0n; i < 5000n; i++) m.write64(0x2_0000_0000n + i * 0x1000n + (i % 512n) * 8n, i + 1n);

@@ -6,14 +6,18 @@
  * fault, reason, level, stage and class. Checked here on random tables of all
  * three granules (pages and blocks), with descriptors corrupted on the walked
  * path, stage 1 alone, stage 2 alone, and nested through stage-2 tables of any
- * granule with holes and read-only pages.
+ * granule with holes and read-only pages; and in each of the places memory
+ * keeps tables (physical-memory.ts): the table pool with sparse leaf tables
+ * (the engine's default), the pool with every table dense, and the heap.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Engine, hi32, lo32, newWalkOut, walkStage1, type WalkOut } from '../../../src/engine/index.ts';
 import { walkStage2 } from '../../../src/engine/hw/pgtable/walk.ts';
 import { res, RES_READS } from '../../../src/engine/hw/pgtable/walk-fast.ts';
 import { RO, RW } from './helpers.ts';
+import { PhysicalMemory } from '../../../src/engine/hw/memory/physical-memory.ts';
+import { TableAllocator } from '../../../src/engine/hw/memory/table-allocator.ts';
 
 const GRANULES = [
   { TG0: 0, page: 0x1000n, block: 0x20_0000n },
@@ -48,10 +52,26 @@ const scenario = fc.record({
     fc.record({ raw: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) }),
   ), { minLength: 1, maxLength: 40 }),
   access: fc.constantFrom(0, 1, 2, 4, 5, 6),
+  layout: fc.constantFrom('pool' as const, 'dense' as const, 'heap' as const),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
+/** Where the tables go: 'dense' keeps leaf tables dense in the pool too, 'heap' gives the memory no pool. */
 function build(s: Scenario) {
+  const spies = [];
+  if (s.layout === 'heap') spies.push(vi.spyOn(PhysicalMemory.prototype, 'setPool').mockImplementation(() => undefined));
+  if (s.layout === 'dense') {
+    const alloc = TableAllocator.prototype.alloc;
+    spies.push(vi.spyOn(TableAllocator.prototype, 'alloc').mockImplementation(function (this: TableAllocator, bytes: bigint) { return alloc.call(this, bytes, false); }));
+  }
+  try {
+    return buildTables(s);
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
+function buildTables(s: Scenario) {
   const e = new Engine({ tableMemoryBase: 0x1_0000_0000n, tableMemorySize: 0x1000_0000n });
   const created = e.apply({ kind: 'pgtable.create', name: 's1', config: { TG0: s.g.TG0, T0SZ: s.t0sz, TBI: s.tbi, HAD0: s.had } })[0];
   const tables: bigint[] = created?.kind === 'pgtable.created' ? [created.root.address] : [];

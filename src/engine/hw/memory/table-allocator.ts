@@ -20,14 +20,18 @@ export class TableAllocator {
   static create(mem: PhysicalMemory, base: bigint, size: bigint): TableAllocator {
     if ((base & 0xffffn) !== 0n) throw new EngineError('tableMemory.base must be 64KB-aligned', 'tableMemory.base');
     if (size <= 0n) throw new EngineError('tableMemory.size must be positive', 'tableMemory.size');
+    // The range is the memory's table pool: the tables the walks read sit in one dense array.
+    mem.setPool(base, size);
     return new TableAllocator(mem, { base, size, next: base, free: [] });
   }
 
   /**
    * A zeroed, naturally aligned block of `bytes` (a power of two). Blocks are
    * whole 4KB frames at least, so zeroing one never touches a neighbour.
+   * `leafTable`: a last-level translation table, which the memory keeps
+   * sparse until it fills (physical-memory.ts); anything else is kept dense.
    */
-  alloc(request: bigint): bigint {
+  alloc(request: bigint, leafTable = false): bigint {
     const bytes = request < 4096n ? 4096n : request;
     const s = this.state;
     const reused = s.free.findIndex((f) => f.bytes === bytes);
@@ -40,8 +44,9 @@ export class TableAllocator {
         throw new EngineError(`ENOMEM: table memory [0x${s.base.toString(16)}, +0x${s.size.toString(16)}) is exhausted`, 'tableMemory');
       }
       s.next = page + bytes;
+      this.mem.reservePool(s.next);
     }
-    for (let off = 0n; off < bytes; off += 4096n) this.mem.zeroFrame(page + off);
+    for (let off = 0n; off < bytes; off += 4096n) this.mem.zeroFrame(page + off, !leafTable);
     return page;
   }
 

@@ -199,7 +199,7 @@ export class IoPgtable {
         table = descriptorAddress(desc, this.g, this.g.granuleShift);
         continue;
       }
-      const next = this.alloc.alloc(BigInt(this.g.granule));
+      const next = this.alloc.alloc(BigInt(this.g.granule), level + 1 === 3);
       out.tables.push({ address: next, level: level + 1 });
       this.write(slot, encodeTable(next, this.g), `level ${level} table descriptor -> new level ${level + 1} table`, out.writes);
       table = next;

@@ -15,6 +15,10 @@
  * batch equals `walkStage1` on random tables, granules, stages and nesting.
  */
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
+import { DENSE } from '../memory/table-pool.ts';
+
+/** A descriptor read by PhysicalMemory.readQ (not from a dense pool table). */
+const otherQ = new Int32Array(2);
 import type { Stage1Regime } from './regime.ts';
 import type { WalkTables } from './tables.ts';
 import { FaultCode, Reason } from './walk-codes.ts';
@@ -41,8 +45,7 @@ class Lanes {
   /** Hierarchical attributes gathered on the way down: bit 0 APTable[1], 1 APTable[0], 2 UXNTable, 3 PXNTable. */
   readonly hier = new Int32Array(BATCH_LANES);
   readonly state = new Int32Array(BATCH_LANES);
-  /** Index of the descriptor's low word in the memory's word store, then the descriptor itself. */
-  readonly word = new Int32Array(BATCH_LANES);
+  /** The descriptor each lane read. */
   readonly dLo = new Int32Array(BATCH_LANES);
   readonly dHi = new Int32Array(BATCH_LANES);
   readonly outHi = new Int32Array(BATCH_LANES);
@@ -89,7 +92,10 @@ function descend(mem: PhysicalMemory, t: WalkTables, L: Lanes, n: number, access
     L.tabLo[i] = t.baseLo;
     L.hier[i] = 0;
   }
-  const words = mem.words;
+  const pool = mem.pool.words;
+  const poolState = mem.pool.state;
+  const poolHi = mem.pool.hi;
+  const poolLo = mem.pool.lo;
   for (let level = g.startLevel; level <= 3; level++) {
     const shift = g.granuleShift + (3 - level) * g.stride;
     const nbits = level === g.startLevel ? t.startBits : g.stride;
@@ -99,24 +105,23 @@ function descend(mem: PhysicalMemory, t: WalkTables, L: Lanes, n: number, access
       L.rdLo[i] = ((L.tabLo[i] as number) + indexAt(L.inHi[i] as number, L.inLo[i] as number, shift, nbits) * 8) | 0;
     }
     if (s2 !== null) throughStage2(mem, s2, L, n, ACCESS_READ, false);
-    for (let i = 0; i < n; i++) {
-      if (L.state[i] !== ACTIVE) continue;
-      const readHi = L.rdHi[i] as number;
-      const readLo = L.rdLo[i] as number;
-      const w = mem.wordIndex(readHi, readLo);
-      if (w < 0) { L.state[i] = REDO; continue; }
-      L.word[i] = w;
-    }
     // Nothing but the descriptor loads, independent across lanes: a body this short lets the CPU keep all their misses in flight.
-    const word = L.word;
     const state = L.state;
     const loads = L.dLo;
     const loadsHi = L.dHi;
     for (let i = 0; i < n; i++) {
       if (state[i] !== ACTIVE) continue;
-      const w = word[i] as number;
-      loads[i] = words[w] as number;
-      loadsHi[i] = words[w + 1] as number;
+      const readHi = L.rdHi[i] as number;
+      const readLo = L.rdLo[i] as number;
+      const p = (readLo - poolLo) >>> 2;
+      if (readHi === poolHi && p < pool.length && poolState[p >>> 10] === DENSE) {
+        loads[i] = pool[p] as number;
+        loadsHi[i] = pool[p + 1] as number;
+        continue;
+      }
+      if (!mem.readQ(readHi, readLo, otherQ)) { state[i] = REDO; continue; }
+      loads[i] = otherQ[0] as number;
+      loadsHi[i] = otherQ[1] as number;
     }
     for (let i = 0; i < n; i++) {
       if (L.state[i] !== ACTIVE) continue;

@@ -14,6 +14,8 @@
  * Nothing here allocates: results go to `res`, a module-level Int32Array.
  */
 import type { PhysicalMemory } from '../memory/physical-memory.ts';
+import { DENSE } from '../memory/table-pool.ts';
+import { findEntry } from '../memory/qword-hash.ts';
 import type { CompiledTtbr } from './regime.ts';
 import type { WalkTables } from './tables.ts';
 import { Reason } from './walk-codes.ts';
@@ -66,7 +68,14 @@ function descend(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, acc
   if (beyondBits(tableHi, tableLo, oaBits)) return false;
   let hier = 0;
   let reads = 0;
+  const pool = mem.pool.words;
   const words = mem.words;
+  const hashBase = mem.hashBase;
+  const hashShift = mem.hashShift;
+  const hashEntries = mem.hashEntries;
+  const poolState = mem.pool.state;
+  const poolHi = mem.pool.hi;
+  const poolLo = mem.pool.lo;
   for (let level = start; level <= 3; level++) {
     const shift = gShift + (3 - level) * stride;
     const mask = (1 << (level === start ? t.startBits : stride)) - 1;
@@ -80,10 +89,24 @@ function descend(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, acc
       reads += s2res[RES_READS] as number;
     }
     reads++;
-    const w = mem.wordIndex(readHi, readLo);
-    if (w < 0) return false;
-    const dLo = words[w] as number;
-    const dHi = words[w + 1] as number;
+    let dLo: number;
+    let dHi: number;
+    const p = (readLo - poolLo) >>> 2;
+    if (readHi === poolHi && p < pool.length) {
+      if (poolState[p >>> 10] === DENSE) {
+        dLo = pool[p] as number;
+        dHi = pool[p + 1] as number;
+      } else {
+        // A sparse table's nonzero qwords are in the hash; a frame that does not exist has none: both read 0 here, and a 0 descriptor sends the walk to the one walk, which tells them apart.
+        const e = findEntry(words, hashBase, hashShift, hashEntries, readHi, readLo);
+        dLo = e < 0 ? 0 : words[e + 2] as number;
+        dHi = e < 0 ? 0 : words[e + 3] as number;
+      }
+    } else {
+      if (!mem.readQ(readHi, readLo, otherQ)) return false;
+      dLo = otherQ[0] as number;
+      dHi = otherQ[1] as number;
+    }
     if ((dLo & 1) === 0) return false;
     let oaHi = dHi & 0xffff;
     if (lpa) oaHi |= ((dLo >>> 12) & 0xf) << 16;
@@ -127,12 +150,21 @@ function descend(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, acc
  */
 function descend4k(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
   const oaBits = t.oaBits;
-  if (beyondBits(t.baseHi, t.baseLo, oaBits)) return false;
-  const words = mem.words;
-  let hier = 0;
-  let reads = 4;
   let tableHi = t.baseHi;
   let tableLo = t.baseLo;
+  if (beyondBits(tableHi, tableLo, oaBits)) return false;
+  // Bits of PA[47:32] at or above the output size: a 4KB descriptor's address is bits [47:12].
+  const hiLimit = oaBits >= 48 ? 0 : (0xffff << (oaBits - 32)) & 0xffff;
+  const pool = mem.pool.words;
+  const words = mem.words;
+  const hashBase = mem.hashBase;
+  const hashShift = mem.hashShift;
+  const hashEntries = mem.hashEntries;
+  const poolState = mem.pool.state;
+  const poolHi = mem.pool.hi;
+  const poolLo = mem.pool.lo;
+  let hier = 0;
+  let reads = 4;
   let dLo = 0;
   let dHi = 0;
   for (let level = 0; level < 4; level++) {
@@ -146,23 +178,39 @@ function descend4k(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, a
       readLo = s2res[RES_LO] as number;
       reads += s2res[RES_READS] as number;
     }
-    const w = mem.wordIndex(readHi, readLo);
-    if (w < 0) return false;
-    dLo = words[w] as number;
-    dHi = words[w + 1] as number;
+    // A dense table of the pool is one load away; anything else (a sparse table, the heap) is the memory's read.
+    const p = (readLo - poolLo) >>> 2;
+    if (readHi === poolHi && p < pool.length) {
+      if (poolState[p >>> 10] === DENSE) {
+        dLo = pool[p] as number;
+        dHi = pool[p + 1] as number;
+      } else {
+        // A sparse table's nonzero qwords are in the hash; a frame that does not exist has none: both read 0 here, and a 0 descriptor sends the walk to the one walk, which tells them apart.
+        const e = findEntry(words, hashBase, hashShift, hashEntries, readHi, readLo);
+        dLo = e < 0 ? 0 : words[e + 2] as number;
+        dHi = e < 0 ? 0 : words[e + 3] as number;
+      }
+    } else {
+      if (!mem.readQ(readHi, readLo, otherQ)) return false;
+      dLo = otherQ[0] as number;
+      dHi = otherQ[1] as number;
+    }
     // Levels 0-2 must hold table descriptors, level 3 a page: bits[1:0] = 0b11 everywhere.
     if ((dLo & 3) !== 3) return false;
     tableHi = dHi & 0xffff;
     tableLo = dLo & ~0xfff;
-    if (beyondBits(tableHi, tableLo, oaBits)) return false;
+    if ((tableHi & hiLimit) !== 0) return false;
     if (level < 3) hier |= (dHi >>> 27) & 0xf;
   }
   if (((dLo >>> 10) & 1) === 0 && !t.affd) return false;
   if (!t.hierarchical) hier = 0;
-  const reason = t.stage === 1
-    ? checkStage1Permission(access, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1)
-    : checkStage2Permission(access, dLo, dHi);
-  if (reason !== Reason.None) return false;
+  // A privileged read needs nothing of a stage-1 leaf (Arm ARM: AP[2:1] and XN only restrict writes, EL0 and fetches).
+  if (access !== 0 || t.stage !== 1) {
+    const reason = t.stage === 1
+      ? checkStage1Permission(access, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1)
+      : checkStage2Permission(access, dLo, dHi);
+    if (reason !== Reason.None) return false;
+  }
   out[RES_HI] = tableHi;
   out[RES_LO] = tableLo | (lo & 0xfff);
   out[RES_LEVEL] = 3;
@@ -173,6 +221,9 @@ function descend4k(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, a
   out[RES_HIER] = hier;
   return true;
 }
+
+/** A descriptor read by PhysicalMemory.readQ (not from a dense pool table). */
+const otherQ = new Int32Array(2);
 
 /** The descent, through the unrolled 4KB walk when the table has that shape. */
 function descendAny(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
@@ -199,8 +250,13 @@ export function fastStage1(mem: PhysicalMemory, t: CompiledTtbr, hi: number, lo:
   // Bits [63 (55 with TBI):inputSize] must be zero.
   const top = t.tbi ? hi & 0x00ff_ffff : hi;
   if (size >= 32 ? top >>> (size - 32) !== 0 : top !== 0 || lo >>> size !== 0) return false;
+  if (s2 === null) return descendAny(mem, t, hi, lo, access, null, res);
+  return fastNested(mem, t, hi, lo, access, s2, ipa);
+}
+
+/** The nested part of fastStage1: stage 1 through stage-2-translated tables, then stage 2 of the IPA. */
+function fastNested(mem: PhysicalMemory, t: CompiledTtbr, hi: number, lo: number, access: number, s2: WalkTables, ipa: Int32Array): boolean {
   if (!descendAny(mem, t, hi, lo, access, s2, res)) return false;
-  if (s2 === null) return true;
   const ipaHi = res[RES_HI] as number;
   const ipaLo = res[RES_LO] as number;
   const s1Shift = res[RES_SHIFT] as number;

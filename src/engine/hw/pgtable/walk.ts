@@ -62,6 +62,9 @@ export function newWalkOut(): WalkOut {
   };
 }
 
+/** The descriptor a walk has just read (low word, high word). */
+const qword = new Int32Array(2);
+
 /** Stage-2 results inside a nested walk go here, so they never clobber the caller's record. */
 const s2Scratch = newWalkOut();
 
@@ -129,8 +132,6 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
   let noUnpriv = 0;
   let uxnTable = 0;
   let pxnTable = 0;
-  // A walk never writes memory, so its directories can be read once (nested stage-2 walks only read too).
-  const words = mem.words;
 
   for (let level = g.startLevel; level <= 3; level++) {
     const shift = g.granuleShift + (3 - level) * g.stride;
@@ -152,15 +153,14 @@ function walkTables(mem: PhysicalMemory, t: WalkTables, vaHi: number, vaLo: numb
       out.reads += s2Scratch.reads;
     }
     out.reads++;
-    const w = mem.wordIndex(readHi, readLo);
-    if (w < 0) {
+    if (!mem.readQ(readHi, readLo, qword)) {
       out.faultHi = readHi;
       out.faultLo = readLo;
       if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, undefined, undefined, sub, s2 && s2Scratch, t.stage);
       return fail(out, FaultCode.ExternalAbort, Reason.WalkEabt, level);
     }
-    const dLo = words[w] as number;
-    const dHi = words[w + 1] as number;
+    const dLo = qword[0] as number;
+    const dHi = qword[1] as number;
     if (trace) recordStep(trace, g, level, tableHi, tableLo, index, shift, nbits, dLo, dHi, sub, s2 && s2Scratch, t.stage);
 
     if ((dLo & 1) === 0) return fail(out, FaultCode.Translation, Reason.Invalid, level);
@@ -245,7 +245,8 @@ function selectTtbr(r: Stage1Regime, vaHi: number, vaLo: number, out: WalkOut) {
  * `finalTrace` receives the stage-2 walk of the output IPA (nested only).
  */
 export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null, s2: WalkTables | null = null, finalTrace: TraceSink | null = null): boolean {
-  if (trace === null && finalTrace === null && fastStage1(mem, r.ttbr0, vaHi, vaLo, access, s2, ipaHalves)) {
+  // `| 0`: callers may pass uint32 halves; the fast path keeps int32 patterns, which V8 holds in integer registers.
+  if (trace === null && finalTrace === null && fastStage1(mem, r.ttbr0, vaHi | 0, vaLo | 0, access, s2, ipaHalves)) {
     fastResult(out, 1, 0);
     if (s2 !== null) {
       out.ipaHi = ipaHalves[0] as number;
@@ -253,6 +254,11 @@ export function walkStage1(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, v
     }
     return true;
   }
+  return walkStage1Slow(mem, r, vaHi, vaLo, access, out, trace, s2, finalTrace);
+}
+
+/** The one walk for stage 1: everything the fast path leaves (traces, faults, other shapes). Apart so that walkStage1 stays small enough for V8 to inline. */
+function walkStage1Slow(mem: PhysicalMemory, r: Stage1Regime, vaHi: number, vaLo: number, access: number, out: WalkOut, trace: TraceSink | null, s2: WalkTables | null, finalTrace: TraceSink | null): boolean {
   reset(out);
   const t = selectTtbr(r, vaHi, vaLo, out);
   if (t === undefined) return false;
@@ -280,7 +286,7 @@ function walkStage2Inner(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipa
 
 /** Stage-2-only translation of an IPA (STE.Config = stage 1 bypass, stage 2 translate). */
 export function walkStage2(mem: PhysicalMemory, s2: WalkTables, ipaHi: number, ipaLo: number, access: number, out: WalkOut, trace: TraceSink | null): boolean {
-  if (trace === null && fastStage2(mem, s2, ipaHi, ipaLo, access)) {
+  if (trace === null && fastStage2(mem, s2, ipaHi | 0, ipaLo | 0, access)) {
     fastResult(out, 2, -1);
     return true;
   }
