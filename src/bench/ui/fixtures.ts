@@ -38,3 +38,18 @@ export function longRunScenario(dmas: number): unknown {
     steps: [...base.steps, ...Array.from({ length: dmas }, (_, i) => ({ ...traffic[i % traffic.length], note: undefined }))],
   }));
 }
+
+/**
+ * One step that runs for seconds on any machine: the lesson's stream, then a
+ * single smmu.dmaBurst of `count` reads going round its 8KB buffer (IOTLB
+ * hits after the first two). The worker runs it slice by slice, so the page
+ * shows the DMAs climbing within the step and Cancel can stop it mid-way.
+ */
+export function burstRunScenario(count: number): unknown {
+  const base = builtinScenario('smmu-stage1-dma');
+  if (!base) throw new Error('the built-in smmu-stage1-dma is missing');
+  const ste = base.steps.find((s) => s.kind === 'smmu.writeSte');
+  if (!ste) throw new Error('smmu-stage1-dma no longer writes an STE');
+  const burst = { kind: 'smmu.dmaBurst', sid: ste.sid, count, base: '0x1000_0000', stride: '0x40', span: '0x2000', access: 'read' };
+  return JSON.parse(JSON.stringify({ ...base, title: `A long run: ${count.toLocaleString('en-US')} DMAs in one step`, steps: [...base.steps, burst] }));
+}
