@@ -1,15 +1,18 @@
 /**
- * Share links: `#v1.<base64url>` holds a whole scenario, the step and the
- * view. The base64url carries DEFLATE (raw, with the v1 preset dictionary)
- * of a compact JSON payload {"s": scenario, "n": step, "v": view}, followed
- * by the payload's CRC-32. Reading one never throws: every way it can be
- * wrong is a LinkError saying what and where. docs/sharing.md describes it.
+ * Share links: `#v2.<base64url>` holds a whole scenario, the step and the
+ * view. The base64url carries DEFLATE (raw, with the version's preset
+ * dictionary) of a compact JSON payload {"s": scenario, "n": step, "v":
+ * view}, followed by the payload's CRC-32. Versions 1 and 2 differ only in
+ * the dictionary, and both are read: a link once made keeps opening.
+ * Reading one never throws: every way it can be wrong is a LinkError saying
+ * what and where. docs/sharing.md describes it.
  */
 import { type ScenarioIssue, parseScenario } from '../scenario/index.ts';
 import { findJsonSyntaxError } from '../scenario/jsonSyntax.ts';
 import { decodeBase64url } from './base64url.ts';
 import { crc32 } from './crc32.ts';
-import { DICTIONARY_V1, LINK_VERSION, MAX_LINK_CHARS, MAX_PAYLOAD_BYTES, MAX_STEP, type SharedView, count } from './encode.ts';
+import { DICTIONARY_V1_TEXT } from './dictionary-v1.ts';
+import { DICTIONARY_V2, LINK_VERSION, MAX_LINK_CHARS, MAX_PAYLOAD_BYTES, MAX_STEP, type SharedView, count } from './encode.ts';
 import { inflateLimited } from './inflate.ts';
 import { viewFromJson } from './view.ts';
 
@@ -33,6 +36,13 @@ function fail(kind: LinkErrorKind, message: string, issues?: readonly ScenarioIs
   return { ok: false, error: issues ? { kind, message, issues } : { kind, message } };
 }
 
+/** The preset dictionary of each link version this app reads (all of them frozen). */
+const DICTIONARIES: ReadonlyMap<number, Uint8Array> = new Map([
+  [1, new TextEncoder().encode(DICTIONARY_V1_TEXT)],
+  [2, DICTIONARY_V2],
+]);
+const READ_VERSIONS = [...DICTIONARIES.keys()];
+
 /** Whether a location hash is meant as a share link (so that a damaged one is reported, not ignored). */
 export { looksLikeShareLink } from './hash.ts';
 
@@ -43,13 +53,15 @@ export function decodeShareLink(hash: string): DecodeResult {
   if (text.length > MAX_LINK_CHARS) return fail('too-long', `The link is ${count(text.length)} characters long; links of at most ${count(MAX_LINK_CHARS)} are read.`);
   const head = /^v(\d{1,6})\./.exec(text);
   if (!head) {
-    if (/^v\d/.test(text)) return fail('not-a-link', 'The link has no "." after its version ("#v1.…"): it is not a complete share link.');
-    return fail('not-a-link', `The part after "#" does not start with a link version such as "v1.": it is not a share link (it starts ${JSON.stringify(text.slice(0, 12))}).`);
+    if (/^v\d/.test(text)) return fail('not-a-link', `The link has no "." after its version ("#v${LINK_VERSION}.…"): it is not a complete share link.`);
+    return fail('not-a-link', `The part after "#" does not start with a link version such as "v${LINK_VERSION}.": it is not a share link (it starts ${JSON.stringify(text.slice(0, 12))}).`);
   }
   const version = Number(head[1]);
-  if (version !== LINK_VERSION) {
+  const dictionary = DICTIONARIES.get(version);
+  if (!dictionary) {
     const newer = version > LINK_VERSION ? ' It may come from a newer IOMMU Visualizer.' : '';
-    return fail('version', `The link is version ${version}, but this app reads link version ${LINK_VERSION}.${newer}`);
+    const known = `${READ_VERSIONS.slice(0, -1).join(', ')} and ${READ_VERSIONS.at(-1)}`;
+    return fail('version', `The link is version ${version}, but this app reads link versions ${known}.${newer}`);
   }
   const prefix = head[0].length;
   const decoded = decodeBase64url(text.slice(prefix));
@@ -59,7 +71,7 @@ export function decodeShareLink(hash: string): DecodeResult {
   }
   const bytes = decoded.bytes;
   if (bytes.length < 5) return fail('truncated', `The link is cut off: it carries only ${bytes.length} byte${bytes.length === 1 ? '' : 's'} of data.`);
-  const inflated = inflateLimited(bytes.subarray(0, bytes.length - 4), MAX_PAYLOAD_BYTES, DICTIONARY_V1);
+  const inflated = inflateLimited(bytes.subarray(0, bytes.length - 4), MAX_PAYLOAD_BYTES, dictionary);
   if (!inflated.ok) {
     if (inflated.reason === 'too-large') return fail('too-large', `The link was refused while decompressing: it expands past ${count(inflated.limit)} bytes, the most a link may hold.`);
     if (inflated.reason === 'truncated') return fail('truncated', 'The link is cut off: its compressed data stops before the end (was only part of it copied?).');

@@ -4,6 +4,7 @@
  * edited scenario travels whole; a damaged or cut-off link says what is
  * wrong and the page stays usable.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinScenario } from '../../src/scenario/index.ts';
 import { encodeShareLink } from '../../src/share/index.ts';
@@ -55,7 +56,7 @@ describe('share links', () => {
     const dialog = page.getByTestId('share-dialog');
     await dialog.waitFor();
     const link = await page.getByTestId('share-link').inputValue();
-    expect(link).toMatch(/#v1\.[A-Za-z0-9_-]+$/);
+    expect(link).toMatch(/#v2\.[A-Za-z0-9_-]+$/);
     expect(await page.getByTestId('share-length').textContent()).toBe(`${link.length.toLocaleString('en-US')} characters`);
     await expect.poll(() => page.getByTestId('share-copied').textContent()).toBe('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -134,6 +135,22 @@ describe('share links', () => {
     await page.getByLabel('Scenario', { exact: true }).selectOption('block-2m');
     await expect.poll(() => page.getByTestId('step-label').textContent()).toBeTruthy();
     await app.screenshot('share-truncated-link');
+    expect(problemsOf(app)).toEqual([]);
+  });
+
+  it('a version-1 link pinned before link version 2 still opens its scenario, step and view', async () => {
+    const read = (name: string) => readFileSync(new URL(`../fixtures/links/${name}`, import.meta.url), 'utf8');
+    const link = read('smmu-stage1-dma.txt').trim();
+    const expected = JSON.parse(read('smmu-stage1-dma.json')) as { scenario: { title: string }; step: number; view: { tab: string } };
+    expect(link.startsWith('#v1.')).toBe(true);
+    app = await openApp({ path: link });
+    const { page } = app;
+    await expect.poll(() => currentStep(page), LOAD).toBe(expected.step);
+    const seen = await viewOf(page);
+    expect(seen.scenario).toBe(expected.scenario.title);
+    expect(seen.tab).toContain(expected.view.tab);
+    // The address bar now carries the same view as a current (version 2) link.
+    await expect.poll(() => new URL(page.url()).hash.slice(0, 4), LOAD).toBe('#v2.');
     expect(problemsOf(app)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Share-link length per built-in lesson, made by the app's own encoder
- * (src/share/link.ts: `#v1.` and the base64url of the dictionary-deflated
+ * (src/share/link.ts: `#v2.` and the base64url of the dictionary-deflated
  * JSON), for the lesson at its first step in the default view.
  */
 import { builtinScenarios } from '../../scenario/index.ts';

@@ -1,11 +1,15 @@
 /**
- * The share-link codec on hostile input: random text, valid links with
- * characters changed, inserted or removed, cut off anywhere, bit flips in the
- * compressed bytes, and huge repeats. It must answer every one with a typed
+ * The share-link codec on hostile input: random text, valid links (version
+ * 2 as made today, version 1 as pinned) with characters changed, inserted
+ * or removed, cut off anywhere, bit flips in the compressed bytes, and huge
+ * repeats. It must answer every one with a typed
  * result (never throw), and whatever it accepts must be a valid scenario.
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalLessons } from '../../../src/lessons/index.ts';
 import { builtinScenarios, parseScenario } from '../../../src/scenario/index.ts';
 import { decodeBase64url, encodeBase64url } from '../../../src/share/base64url.ts';
 import { type DecodeResult, decodeShareLink, encodeShareLink, LINK_TABS } from '../../../src/share/index.ts';
@@ -13,11 +17,15 @@ import { counted, reportRuns } from './runs.ts';
 
 reportRuns('link codec');
 
-const links = builtinScenarios.map((b, i) => {
+const made = [...builtinScenarios, ...canonicalLessons()].map((b, i) => {
   const r = encodeShareLink({ scenario: b.scenario, step: i, view: { tab: LINK_TABS[i % LINK_TABS.length]!, stream: i } });
   if (!r.ok) throw new Error(r.message);
   return r.link;
 });
+// Version 1 links are only read now: the pinned ones stand for every v1 link out there.
+const FIXTURES = join(import.meta.dirname, '../../fixtures/links');
+const pinnedV1 = readdirSync(FIXTURES).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(FIXTURES, f), 'utf8').trim().slice(1)).filter((l) => l.startsWith('v1.'));
+const links = [...made, ...pinnedV1];
 
 function wellFormed(result: DecodeResult): void {
   if (result.ok) {
@@ -35,12 +43,19 @@ const link = fc.constantFrom(...links);
 const FUZZ_TIMEOUT = 90_000;
 
 describe('decodeShareLink under fuzzing', () => {
-  it('random text, with and without the v1. prefix', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), fc.boolean(), counted('random text', (text: string, prefixed: boolean) => wellFormed(decodeShareLink(prefixed ? `v1.${text}` : text)))), { numRuns: 2_000 });
+  it('there are links of both versions to mutate', () => {
+    expect(made.every((l) => l.startsWith('v2.'))).toBe(true);
+    expect(pinnedV1.length).toBeGreaterThanOrEqual(5);
+  });
+
+  const prefix = fc.constantFrom('', 'v1.', 'v2.', 'v3.');
+
+  it('random text, with and without a version prefix', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), prefix, counted('random text', (text: string, head: string) => wellFormed(decodeShareLink(head + text)))), { numRuns: 2_000 });
   }, FUZZ_TIMEOUT);
 
-  it('random base64url bodies', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), counted('random bytes as base64url', (bytes: Uint8Array) => wellFormed(decodeShareLink(`v1.${encodeBase64url(bytes)}`)))), { numRuns: 2_000 });
+  it('random base64url bodies, for each version', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), fc.constantFrom('v1.', 'v2.'), counted('random bytes as base64url', (bytes: Uint8Array, head: string) => wellFormed(decodeShareLink(head + encodeBase64url(bytes))))), { numRuns: 2_000 });
   }, FUZZ_TIMEOUT);
 
   it('valid links with characters replaced, inserted or deleted', () => {
@@ -78,7 +93,7 @@ describe('decodeShareLink under fuzzing', () => {
         if (!decoded.ok) throw new Error('a made link must decode');
         const bytes = decoded.bytes.slice();
         for (const f of flips) bytes[(f >> 3) % bytes.length]! ^= 1 << (f & 7);
-        const result = decodeShareLink(`v1.${encodeBase64url(bytes)}`);
+        const result = decodeShareLink(base.slice(0, 3) + encodeBase64url(bytes));
         wellFormed(result);
         // The CRC-32 catches every change of up to 3 bits in what the link holds. A flip that leaves the
         // inflated payload as it was (the BFINAL bit, say) may open, but only to exactly the same view.
@@ -90,8 +105,8 @@ describe('decodeShareLink under fuzzing', () => {
 
   it('huge repeats are refused by length or while inflating, quickly', () => {
     fc.assert(
-      fc.property(fc.constantFrom('A', 'AAAA', '_-', 'v1.', links[0]!), fc.integer({ min: 1_000, max: 400_000 }), counted('huge repeats', (unit: string, length: number) => {
-        const result = decodeShareLink(`v1.${unit.repeat(Math.ceil(length / unit.length))}`);
+      fc.property(fc.constantFrom('A', 'AAAA', '_-', 'v1.', 'v2.', links[0]!, pinnedV1[0]!), fc.constantFrom('v1.', 'v2.'), fc.integer({ min: 1_000, max: 400_000 }), counted('huge repeats', (unit: string, head: string, length: number) => {
+        const result = decodeShareLink(head + unit.repeat(Math.ceil(length / unit.length)));
         wellFormed(result);
         expect(result.ok).toBe(false);
       })),

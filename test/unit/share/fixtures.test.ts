@@ -1,8 +1,10 @@
 /**
- * Pinned links: made by the codec when link version 1 was new and never
- * regenerated. They must open to the same scenario, step and view forever,
- * whatever happens to the built-ins, the dictionary or the scenario format
- * (a format change must come with a migration that keeps them opening).
+ * Pinned links: made by the codec when their link version was new and never
+ * regenerated (v1: built-ins of the time and an edited one; v2, named
+ * v2-*: lessons, an exercise seed, an edited lesson). They must open to the
+ * same scenario, step and view forever, whatever happens to the built-ins,
+ * the encoder's dictionary or the scenario format (a format change must
+ * come with a migration that keeps them opening).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +15,16 @@ const DIR = join(import.meta.dirname, '../../fixtures/links');
 const names = readdirSync(DIR).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4));
 
 describe('pinned share links', () => {
-  it('there are pinned links for several built-ins and an edited scenario', () => {
-    expect(names.length).toBeGreaterThanOrEqual(5);
-    expect(names).toContain('edited-block-2m');
+  it('there are pinned links of both versions, for built-ins, lessons and edited scenarios', () => {
+    const version = (name: string) => /^#v(\d+)\./.exec(readFileSync(join(DIR, `${name}.txt`), 'utf8'))?.[1];
+    const v1 = names.filter((n) => version(n) === '1');
+    const v2 = names.filter((n) => version(n) === '2');
+    expect(v1.length).toBeGreaterThanOrEqual(5);
+    expect(v2.length).toBeGreaterThanOrEqual(5);
+    expect(v1.length + v2.length).toBe(names.length);
+    expect(v1).toContain('edited-block-2m');
+    expect(v2).toEqual(expect.arrayContaining(['v2-edited-lesson-10-sva', 'v2-lesson-05-faults-seed-4242']));
+    expect(v2.every((n) => n.startsWith('v2-'))).toBe(true);
   });
 
   it.each(names)('%s opens to the scenario, step and view it was made with', (name) => {

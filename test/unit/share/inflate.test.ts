@@ -38,7 +38,7 @@ describe('inflateLimited', () => {
       const shorter = new Uint8Array(body.length - cut);
       shorter.set(body.subarray(0, body.length - 4 - cut));
       shorter.set(body.subarray(body.length - 4), shorter.length - 4);
-      const result = decodeShareLink(`v1.${encodeBase64url(shorter)}`);
+      const result = decodeShareLink(`v2.${encodeBase64url(shorter)}`);
       expect(result.ok ? 'opened' : result.error.kind).toMatch(/^(truncated|checksum|corrupt)$/);
     }
   });

@@ -1,13 +1,15 @@
 /** The share-link codec: round trips, sizes, and a clear typed error for every way a link can be wrong. */
 import { describe, expect, it } from 'vitest';
+import { canonicalLessons } from '../../../src/lessons/index.ts';
 import { builtinScenarios } from '../../../src/scenario/index.ts';
 import { decodeBase64url, encodeBase64url } from '../../../src/share/base64url.ts';
 import { crc32 } from '../../../src/share/crc32.ts';
 import { DICTIONARY_V1_TEXT } from '../../../src/share/dictionary-v1.ts';
-import { type DecodeResult, MAX_LINK_CHARS, decodeShareLink, encodeShareLink, looksLikeShareLink } from '../../../src/share/index.ts';
+import { DICTIONARY_V2_TEXT } from '../../../src/share/dictionary-v2.ts';
+import { type DecodeResult, type LinkView, MAX_LINK_CHARS, decodeShareLink, encodeShareLink, looksLikeShareLink } from '../../../src/share/index.ts';
 import { SCENARIO, linkBodyOf, linkOf } from './linkBytes.ts';
 
-function encode(scenario: (typeof builtinScenarios)[number]['scenario'], step = 2, view = { tab: 'cds' as const, stream: 7 }): string {
+function encode(scenario: (typeof builtinScenarios)[number]['scenario'], step = 2, view: LinkView = { tab: 'cds', stream: 7 }): string {
   const r = encodeShareLink({ scenario, step, view });
   if (!r.ok) throw new Error(r.message);
   return r.link;
@@ -21,15 +23,22 @@ function errorOf(result: DecodeResult) {
 describe('share links', () => {
   it.each(builtinScenarios.map((b) => [b.id, b.scenario] as const))('carry %s whole, with its step and view', (_id, scenario) => {
     const link = encode(scenario, 3, { tab: 'cds', stream: 7 });
-    expect(link).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
+    expect(link).toMatch(/^v2\.[A-Za-z0-9_-]+$/);
     const back = decodeShareLink(`#${link}`);
     expect(back).toEqual({ ok: true, scenario, step: 3, view: { tab: 'cds', stream: 7 }, warnings: [] });
   });
 
-  it('keep every built-in lesson short: the median link is under 2,000 characters', () => {
-    const sizes = builtinScenarios.map((b) => encode(b.scenario).length + 1).sort((a, b) => a - b);
-    expect(sizes[Math.floor(sizes.length / 2)]).toBeLessThan(2000);
-    expect(sizes.filter((n) => n < 2000).length).toBeGreaterThanOrEqual(Math.ceil(builtinScenarios.length / 2));
+  it.each(canonicalLessons().map((l) => [l.id, l.scenario] as const))('carry lesson %s whole', (_id, scenario) => {
+    const link = encode(scenario, 5, { tab: 'events', stream: 3 });
+    expect(decodeShareLink(link)).toEqual({ ok: true, scenario, step: 5, view: { tab: 'events', stream: 3 }, warnings: [] });
+  });
+
+  it('keep every lesson\'s link under 2,000 characters, and the built-ins\' median well under', () => {
+    const hash = (scenario: (typeof builtinScenarios)[number]['scenario']) => encode(scenario, 3, { tab: 'streams' }).length + 1;
+    const over = canonicalLessons().map((l) => ({ lesson: l.id, chars: hash(l.scenario) })).filter((l) => l.chars >= 2000);
+    expect(over).toEqual([]);
+    const builtins = builtinScenarios.map((b) => hash(b.scenario)).sort((a, b) => a - b);
+    expect(builtins[Math.floor(builtins.length / 2)]).toBeLessThan(1500);
   });
 
   it('carry an edited scenario, not just a built-in', () => {
@@ -38,9 +47,21 @@ describe('share links', () => {
     expect(back.ok && back.scenario.title).toBe('My own walk');
   });
 
-  it('use a frozen dictionary: its bytes never change, or old links would stop opening', () => {
+  it('use frozen dictionaries: their bytes never change, or old links would stop opening', () => {
     expect(crc32(new TextEncoder().encode(DICTIONARY_V1_TEXT))).toBe(0x7253_0a22);
     expect(DICTIONARY_V1_TEXT.length).toBe(19_668);
+    const v2 = new TextEncoder().encode(DICTIONARY_V2_TEXT);
+    expect(crc32(v2)).toBe(0xc0f1_245e);
+    // Inside DEFLATE's window (32 KiB), so every byte of it can be referred to.
+    expect(v2.length).toBe(32_000);
+  });
+
+  it('read version 1 links with version 1\'s dictionary, and version 2 with version 2\'s', () => {
+    const payload = JSON.stringify({ s: SCENARIO, n: 0, v: { tab: 'cds' } });
+    for (const version of [1, 2]) expect(decodeShareLink(linkOf(payload, { version }))).toMatchObject({ ok: true, scenario: SCENARIO, view: { tab: 'cds' } });
+    // Each version needs its own dictionary: the other one's reads as damage, never as another scenario.
+    const crossed = [linkOf(payload, { version: 1, dictionary: 2 }), linkOf(payload, { version: 2, dictionary: 1 })];
+    for (const link of crossed) expect(['corrupt', 'checksum']).toContain(errorOf(decodeShareLink(link)).kind);
   });
 
   it('tell a share link from other hashes', () => {
@@ -58,9 +79,10 @@ describe('a bad link says what is wrong and where', () => {
     expect(errorOf(decodeShareLink('#')).kind).toBe('empty');
     expect(errorOf(decodeShareLink('#hello')).message).toContain('does not start with a link version');
     expect(errorOf(decodeShareLink('#v1')).kind).toBe('not-a-link');
-    const v2 = errorOf(decodeShareLink(`#v2.${good.slice(3)}`));
-    expect(v2.kind).toBe('version');
-    expect(v2.message).toBe('The link is version 2, but this app reads link version 1. It may come from a newer IOMMU Visualizer.');
+    const v3 = errorOf(decodeShareLink(`#v3.${good.slice(3)}`));
+    expect(v3.kind).toBe('version');
+    expect(v3.message).toBe('The link is version 3, but this app reads link versions 1 and 2. It may come from a newer IOMMU Visualizer.');
+    expect(errorOf(decodeShareLink(`#v0.${good.slice(3)}`)).message).toBe('The link is version 0, but this app reads link versions 1 and 2.');
   });
 
   it('a character that is not base64url, by its position', () => {
@@ -96,7 +118,7 @@ describe('a bad link says what is wrong and where', () => {
       if (!decoded.ok) throw new Error('a made link must decode');
       const bytes = decoded.bytes.slice();
       bytes[0]! ^= 1;
-      const result = decodeShareLink(`v1.${encodeBase64url(bytes)}`);
+      const result = decodeShareLink(`v2.${encodeBase64url(bytes)}`);
       if (result.ok) {
         opened++;
         expect(result).toEqual(decodeShareLink(link));
@@ -111,8 +133,8 @@ describe('a bad link says what is wrong and where', () => {
     expect(error.kind).toBe('too-long');
   });
 
-  it('a link that inflates past the limit is refused while inflating', () => {
-    const bomb = linkOf(' '.repeat(20_000_000));
+  it.each([1, 2])('a version %i link that inflates past the limit is refused while inflating', (version) => {
+    const bomb = linkOf(' '.repeat(20_000_000), { version });
     expect(bomb.length).toBeLessThan(MAX_LINK_CHARS);
     const error = errorOf(decodeShareLink(bomb));
     expect(error.kind).toBe('too-large');
@@ -125,7 +147,7 @@ describe('a bad link says what is wrong and where', () => {
   });
 
   it('text that is not UTF-8', () => {
-    const link = `v1.${encodeBase64url(linkBodyOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])))}`;
+    const link = `v2.${encodeBase64url(linkBodyOf(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])))}`;
     expect(errorOf(decodeShareLink(link))).toEqual({ kind: 'encoding', message: 'The link is damaged: what it holds is not UTF-8 text.' });
   });
 
