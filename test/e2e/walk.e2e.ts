@@ -168,7 +168,7 @@ describe('the stage-1 walk in the browser', () => {
     app = await openApp({ path: '?scenario=no-such-lesson' });
     const { page } = app;
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'no-such-lesson' }).count()).toBe(1);
-    await expect.poll(() => page.getByLabel('Scenario').inputValue()).toBe('walk-4k-page');
+    await expect.poll(() => page.getByLabel('Scenario', { exact: true }).inputValue()).toBe('walk-4k-page');
   });
 
   it('shows what a map step wrote', async () => {
