@@ -118,7 +118,7 @@ export class AppController {
   /** `source`: the scenario, or a loader of its document (validated by the host, which answers with the result). */
   private async load(id: string, source: Scenario | (() => Promise<unknown>), startAt: StartAt, view?: Partial<LinkView>): Promise<void> {
     const ticket = ++this.ticket;
-    this.opens++;
+    const opened = ++this.opens;
     this.current = typeof source === 'function' ? undefined : { id, scenario: source };
     scenarioLoading(id);
     try {
@@ -133,8 +133,11 @@ export class AppController {
       if (view) applyView(view);
       // One run to the end tells the timeline which steps raise events; the step shown next replays from a snapshot.
       const survey = await this.host.goTo(outcome.outline.stepCount);
-      if (ticket !== this.ticket) return;
+      if (opened !== this.opens) return;
+      // The marks belong to the scenario, whatever the user did while the survey ran.
       setMarks(stepMarks(survey.log));
+      // A step taken meanwhile (a key, a click) wins over the start step.
+      if (ticket !== this.ticket) return;
       let step = startAt === 'first-walk' ? firstWalkStep(outcome.outline) : startAt;
       if (step > outcome.outline.stepCount) {
         addNotice({ tone: 'warning', text: `"${id === SHARED_SCENARIO_ID ? outcome.outline.title : id}" has ${outcome.outline.stepCount} steps; there is no step ${step}, so the last step is shown.` });

@@ -188,10 +188,11 @@ describe('every built-in scenario', () => {
       app = await openApp({ path: `?scenario=${id}&step=0`, reducedMotion: 'reduce' });
       const { page } = app;
       // "Step 0 of N" once loaded (before that it reads "of 0").
-      await expect.poll(() => page.getByTestId('step-counter').textContent()).toBe(`Step 0 of ${s.steps.length}`);
+      // Limits against a hang, not speed checks: a loaded CI machine runs two browsers at once.
+      await expect.poll(() => page.getByTestId('step-counter').textContent(), { timeout: 20_000 }).toBe(`Step 0 of ${s.steps.length}`);
       for (let n = 1; n <= s.steps.length; n++) {
         await page.keyboard.press('ArrowRight');
-        await expect.poll(() => currentStep(page), { message: `${id} step ${n}` }).toBe(n);
+        await expect.poll(() => currentStep(page), { message: `${id} step ${n}`, timeout: 20_000 }).toBe(n);
         if (s.steps[n - 1]?.kind === 'walk') await revealed(page);
       }
       expect(await page.getByRole('alert').count(), `${id}: no failure notice`).toBe(0);
