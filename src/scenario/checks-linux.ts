@@ -26,6 +26,13 @@ interface Names {
   readonly tables: Map<string, number>;
   readonly viommus: Map<string, number>;
   readonly mms: Map<string, number>;
+  /**
+   * Nested domains made the intel-iommu way (iommufd_hwpt_nested_alloc). A
+   * scenario written for both IOMMUs may make the same one the arm-smmu-v3
+   * way next, under the same name: on each IOMMU the other's call is refused
+   * (arm-smmu-v3 has no domain_alloc_nested) or skipped by the comparison.
+   */
+  readonly nestedVtd: Set<string>;
 }
 
 function didYouMean(name: string, known: readonly string[]): string {
@@ -75,6 +82,8 @@ function nameCheck(call: string, arg: string, value: unknown, n: Names, path: st
       const known = n.domains.has(value) || (STATIC_DOMAINS as readonly string[]).includes(value) || DEFAULT_DOMAIN_PATTERN.test(value);
       if (role === 'new-domain') {
         const earlier = n.domains.get(value) ?? n.tables.get(value);
+        const otherUapi = call === 'iommufd_viommu_alloc_hwpt_nested' && n.nestedVtd.delete(value);
+        if (otherUapi) return;
         if (earlier !== undefined) issues.push({ path, message: `"${value}" is already the name of ${n.tables.has(value) ? 'a page table' : 'a domain'} (steps[${earlier}]); domains and page tables share names` });
         else if (known) issues.push({ path, message: `"${value}" is the name the kernel gives ${value.startsWith('default') ? 'a default domain' : 'a static domain'}; choose another` });
         return;
@@ -104,7 +113,10 @@ function recordCreations(call: string, args: Record<string, unknown>, index: num
   for (const [arg, value] of Object.entries(args)) {
     if (typeof value !== 'string') continue;
     const role = argRole(call, arg);
-    if (role === 'new-domain' && !n.domains.has(value)) n.domains.set(value, index);
+    if (role === 'new-domain' && !n.domains.has(value)) {
+      n.domains.set(value, index);
+      if (call === 'iommufd_hwpt_nested_alloc') n.nestedVtd.add(value);
+    }
     if (role === 'new-viommu' && !n.viommus.has(value)) n.viommus.set(value, index);
     if (role === 'new-mm' && !n.mms.has(value)) n.mms.set(value, index);
   }
@@ -112,7 +124,7 @@ function recordCreations(call: string, args: Record<string, unknown>, index: num
 
 export function linuxCrossChecks(steps: readonly unknown[]): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  const n: Names = { bootedAt: undefined, devices: [], domains: new Map(), tables: new Map(), viommus: new Map(), mms: new Map() };
+  const n: Names = { bootedAt: undefined, devices: [], domains: new Map(), tables: new Map(), viommus: new Map(), mms: new Map(), nestedVtd: new Set() };
   const firstBoot = steps.findIndex((raw) => record(raw)?.kind === 'linux.boot');
   let probedAt: number | undefined;
 

@@ -78,6 +78,30 @@ describe('the SMMUv3 / VT-d comparison', () => {
     expect(app.problems()).toEqual([]);
   });
 
+  it('after the nested attach both columns show the guest-owned structure: the CD table at an IPA, PASID entry 0 with PGTT = nested', async () => {
+    const vste = stepOf('iommufd_viommu_alloc_hwpt_nested');
+    const attach = (scenario?.steps.findIndex((s, i) => i >= vste && s.kind === 'linux.call' && s.call === 'iommu_group_replace_domain') ?? -1) + 1;
+    expect(attach).toBeGreaterThan(vste);
+    app = await openApp({ path: `?scenario=${ID}&step=${attach - 1}&view=compare`, colorScheme: 'light', reducedMotion: 'reduce', viewport: { width: 1600, height: 1000 } });
+    const { page } = app;
+    const compare = page.getByTestId('compare');
+    await expect.poll(() => compare.getByTestId('smmu-ste-768').textContent({ timeout: 15_000 })).toMatch(/stage 2/);
+    await page.getByRole('button', { name: 'Step forward' }).click();
+    await expect.poll(() => counter(page)).toMatch(new RegExp(`^Step ${attach} of`));
+    await expect.poll(() => compare.getByTestId('smmu-ste-768').textContent()).toMatch(/nested.*S1ContextPtr.*S2TTB/);
+    await expect.poll(() => compare.getByTestId('smmu-cdtable-768').textContent()).toMatch(/guest-owned, at an IPA/);
+    await expect.poll(() => compare.getByTestId('smmu-cd-768-0').textContent()).toMatch(/TTB00x1002_?0000/);
+    await expect.poll(() => compare.getByTestId('vtd-pasid-768-0').textContent()).toMatch(/^PASID entry 0nested.*FLPTR0x1004_?0000/);
+    await expect.poll(() => compare.locator('tbody[data-device="vf0"]').textContent()).toMatch(/x86-64 first-stage \(guest\) at GPA 0x1004_0000/);
+    await expect.poll(() => page.getByTestId('compare-differences').textContent()).toMatch(/Where a user page table attaches.*Config = nested.*PGTT = nested.*What the guest owns.*What stage 2 translates/);
+    expect(await page.getByTestId('compare-findings').count()).toBe(0);
+    await compare.locator('tbody[data-device="vf0"]').scrollIntoViewIfNeeded();
+    await app.screenshot('compare-guest-nested-light');
+    await page.getByTestId('compare-differences').scrollIntoViewIfNeeded();
+    await app.screenshot('compare-guest-nested-diff-light');
+    expect(app.problems()).toEqual([]);
+  });
+
   it('names where the two runs part on linux-nested-iommufd: the SMMU\'s nested STE, and no nested domain on the VT-d side', async () => {
     const steps = builtinScenario('linux-nested-iommufd')?.steps.length ?? 0;
     app = await openApp({ path: `?scenario=linux-nested-iommufd&step=${steps}&view=compare`, colorScheme: 'dark', reducedMotion: 'reduce', viewport: { width: 1600, height: 1000 } });

@@ -22,7 +22,9 @@ export function ownerText(o: OwnerRef): string {
 }
 
 export function pgtableText(p: PgtableRef): string {
-  const at = `${p.ipa ? 'IPA' : 'PA'} ${hexGrouped(p.root)}`;
+  // VT-d calls a guest's address a GPA (guest-physical), the Arm architecture an IPA.
+  const guest = p.format.startsWith('x86') || p.format.startsWith('VT-d') ? 'GPA' : 'IPA';
+  const at = `${p.ipa ? guest : 'PA'} ${hexGrouped(p.root)}`;
   const what = p.name ? `${p.name}` : 'a table no kernel object names';
   const pages = p.mappings === undefined ? '' : `, ${p.mappings} mapping${p.mappings === 1 ? '' : 's'}`;
   return `${what}: ${p.format} at ${at}${pages}`;
