@@ -95,7 +95,7 @@ export default defineConfig({
         codeSplitting: {
           // zod shares a chunk with the module that switches it to jitless mode, so that switch runs before any
           // schema is used: otherwise a lazily split chunk may validate first, and zod's eval probe breaks the CSP.
-          groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]src[\\/]worker[\\/]zod-jitless\.ts$|[\\/]src[\\/]scenario[\\/]zod\.ts$/ }],
+          groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]src[\\/]scenario[\\/]zod\.ts$/ }],
         },
       },
     },

@@ -3,6 +3,7 @@
  * workload on stdout and nothing else there; progress goes to stderr. A
  * benchmark prints numbers: it never fails on a timing.
  */
+import { checksumMix } from '../engine/util/checksum.ts';
 import { ACCESS_READ, newWalkOut, walkStage1 } from '../engine/index.ts';
 import { Iotlb } from '../engine/hw/smmu/iotlb.ts';
 import { walkStage1Batch } from '../engine/hw/pgtable/walk-batch.ts';
@@ -13,13 +14,6 @@ const WARMUP = 1 << 18;
 
 interface Result { checksum: number; faults: number }
 
-function mix(h: number, lo: number, hi: number): number {
-  h = Math.imul(h ^ lo, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h ^ hi, 0x9e3779b1);
-  h ^= h >>> 15;
-  return h;
-}
 
 /** One walk at a time through walkStage1 (its fast path, walk-fast.ts): W1 and W2. */
 function runWalks(w: Workload, count: number, offset: number): Result {
@@ -31,7 +25,7 @@ function runWalks(w: Workload, count: number, offset: number): Result {
     const k = lowbias32(j) & (N - 1);
     const off = (j & 0x3ff) << 2;
     if (!walkStage1(mem, regime, iovaHi[k] as number, ((iovaLo[k] as number) + off) >>> 0, ACCESS_READ, out, null, s2)) { faults++; continue; }
-    h = mix(h, out.lo, out.hi);
+    h = checksumMix(h, out.lo, out.hi);
   }
   return { checksum: h >>> 0, faults };
 }
@@ -59,7 +53,7 @@ function runBatched(w: Workload, count: number, offset: number): Result {
       inLo[i] = (iovaLo[k] as number) + ((j & 0x3ff) << 2);
     }
     faults += walkStage1Batch(mem, regime, inHi, inLo, ACCESS_READ, n, outHi, outLo, outFault, out, s2);
-    for (let i = 0; i < n; i++) if (outFault[i] === 0) h = mix(h, outLo[i] as number, outHi[i] as number);
+    for (let i = 0; i < n; i++) if (outFault[i] === 0) h = checksumMix(h, outLo[i] as number, outHi[i] as number);
   }
   return { checksum: h >>> 0, faults };
 }
@@ -76,10 +70,10 @@ function runTlb(w: Workload, tlb: Iotlb, count: number, offset: number): Result 
     const hi = iovaHi[k] as number | 0;
     const lo = ((iovaLo[k] as number) + ((j & 0x3ff) << 2)) | 0;
     const slot = tlb.lookup(0, 1, hi, lo);
-    if (slot >= 0) { h = mix(h, tlb.outputLo(slot, lo), tlb.outputHi(slot, hi)); continue; }
+    if (slot >= 0) { h = checksumMix(h, tlb.outputLo(slot, lo), tlb.outputHi(slot, hi)); continue; }
     if (!walkStage1(mem, regime, hi, lo, ACCESS_READ, out, null, null)) { faults++; continue; }
     tlb.insert({ vmid: 0, asid: 1, stage: 1, hi: hi >>> 0, lo: lo >>> 0, shift: out.mapShift, outHi: out.hi, outLo: out.lo, ipaHi: hi, ipaLo: lo, perms1: 0x3f, perms2: 0x3f, level1: out.level, level2: 0 });
-    h = mix(h, out.lo, out.hi);
+    h = checksumMix(h, out.lo, out.hi);
   }
   return { checksum: h >>> 0, faults };
 }

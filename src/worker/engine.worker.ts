@@ -2,7 +2,6 @@
  * The worker entry: everything it does is hand each message to the
  * endpoint (the session behind it) and post the answers back.
  */
-import './zod-jitless.ts';
 import { createEndpoint } from './endpoint.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 

@@ -3,7 +3,6 @@
  * cannot start a module worker. Answers are asynchronous and structured-cloned
  * like the worker's, so code that works here works across the thread boundary.
  */
-import './zod-jitless.ts';
 import { RequestTracker, toLoadOutcome, toStepState, toViewState } from './client.ts';
 import type { RequestBody } from './client.ts';
 import type { EngineHost, HostResponse, LoadOutcome, StepState, ViewState } from './protocol.ts';

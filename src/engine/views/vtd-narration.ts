@@ -2,12 +2,8 @@
  * Narration for VT-d events, kept apart from the VT-d view so the page can
  * narrate without loading the VT-d model (the view stays in the worker).
  */
+import { bdf } from '../hw/vtd/bdf.ts';
 import type { VtdEvent } from '../hw/vtd/command-types.ts';
-
-/** Bus:device.function of a requester ID, as lspci and the VT-d debugfs print it. */
-function bdf(sid: number): string {
-  return `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`;
-}
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 

@@ -14,7 +14,8 @@ import { encodeFaultRecord, linuxFaultMessage, type FaultRecord } from '../hw/vt
 import { CAP_FIELDS, ECAP_FIELDS, type VtdFeatures } from '../hw/vtd/features.ts';
 import { decodeInvDescriptor, describeInv } from '../hw/vtd/inv-desc.ts';
 import { REGISTER_FIELDS, VTD_REGISTER_NAMES, type VtdRegisterName } from '../hw/vtd/registers.ts';
-import { bdf, readWords } from '../hw/vtd/structures-fetch.ts';
+import { bdf } from '../hw/vtd/bdf.ts';
+import { readWords } from '../hw/vtd/structures-fetch.ts';
 import {
   LEGACY_CONTEXT_FIELDS, LEGACY_ROOT_FIELDS, PASID_DIR_FIELDS, PASID_ENTRY_FIELDS, PGTT_NAMES, SM_CONTEXT_FIELDS, SM_ROOT_FIELDS,
 } from '../hw/vtd/structures.ts';

@@ -16,6 +16,7 @@
  * then summary(). Transactions run strictly in order, so a burst stopped
  * after k of them is exactly a burst of k.
  */
+import { checksumMix } from '../../util/checksum.ts';
 import { EngineError } from '../../util/assert.ts';
 import { encodeAccess } from '../pgtable/translate.ts';
 import type { Access } from '../pgtable/types.ts';
@@ -59,13 +60,6 @@ export const MAX_BURST = 100_000_000;
 const TWO_32 = 0x1_0000_0000;
 const ALL_PERMS = 0x3f;
 
-function mix(h: number, lo: number, hi: number): number {
-  h = Math.imul(h ^ lo, 0x9e3779b1);
-  h ^= h >>> 15;
-  h = Math.imul(h ^ hi, 0x9e3779b1);
-  h ^= h >>> 15;
-  return h;
-}
 
 function check(r: DmaBurstRequest): void {
   if (!Number.isInteger(r.count) || r.count < 1 || r.count > MAX_BURST) throw new EngineError(`count = ${r.count} must be a whole number from 1 to ${MAX_BURST}`, 'count');
@@ -177,7 +171,7 @@ export class DmaBurst {
   private done1(lo: number, hi: number): void {
     this.translated++;
     this.cfgHits++;
-    this.checksum = mix(this.checksum, lo, hi);
+    this.checksum = checksumMix(this.checksum, lo, hi);
   }
 
   /** One transaction through runDma, with its trace, counted from its outcome. */
@@ -190,7 +184,7 @@ export class DmaBurst {
       if (t.ste.cached && (t.cd === undefined || t.cd.cached)) this.cfgHits++;
       else this.cfgMisses++;
     }
-    if (outcome.output !== undefined) this.checksum = mix(this.checksum, Number(outcome.output & 0xffff_ffffn) | 0, Number(outcome.output >> 32n) | 0);
+    if (outcome.output !== undefined) this.checksum = checksumMix(this.checksum, Number(outcome.output & 0xffff_ffffn) | 0, Number(outcome.output >> 32n) | 0);
     if (outcome.result === 'translated') this.translated++;
     else if (outcome.result === 'bypassed') this.bypassed++;
     else {

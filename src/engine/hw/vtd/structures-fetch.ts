@@ -6,6 +6,7 @@
  * QEMU's vtd_dev_to_context_entry and vtd_get_pe_from_pasid_table).
  * Context and PASID entries come from the caches when they hold them.
  */
+import { bdf } from './bdf.ts';
 import { decodeFields, type FieldValues } from '../smmu/fields.ts';
 import type { CachedContext, CachedPasidEntry, VtdCaches } from './caches.ts';
 import { reasonCode } from './fault-reasons.ts';
@@ -101,10 +102,6 @@ export function fetchContext(env: FetchEnv, sid: number, reads: StructRead[]): {
   const ctx: CachedContext = { sid, rootAddress, rootWords: root, address, words, did: sm ? null : Number(decodeFields(words, LEGACY_CONTEXT_FIELDS).DID) };
   env.caches.context.set(sid, ctx);
   return { ok: true, ctx };
-}
-
-export function bdf(sid: number): string {
-  return `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`;
 }
 
 export type Resolved = {

@@ -14,6 +14,7 @@
  *   device-selective context-cache invalidation and a domain-selective IOTLB
  *   invalidation (domain_context_clear_one).
  */
+import { bdf as bdfOf } from '../../hw/vtd/bdf.ts';
 import type { MemoryWrite } from '../../events.ts';
 import { decodeFields, encodeFields, type FieldValues } from '../../hw/smmu/fields.ts';
 import type { InvDescriptor } from '../../hw/vtd/inv-desc.ts';
@@ -23,7 +24,7 @@ import type { CallContext } from '../core/context.ts';
 import { qiSubmit, storeEntry, unitOf } from './driver-common.ts';
 import { contextAddressFor, pasidEntryAddressFor } from './structures.ts';
 
-export const bdfOf = (rid: number): string => `${(rid >> 8).toString(16).padStart(2, '0')}:${((rid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${rid & 7}`;
+export { bdfOf };
 
 function pasidEntryAddress(ctx: CallContext, rid: number, pasid: number): bigint {
   const writes: MemoryWrite[] = [];

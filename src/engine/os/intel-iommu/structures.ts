@@ -9,6 +9,7 @@
 import type { MemoryWrite } from '../../events.ts';
 import type { TableAllocator } from '../../hw/memory/table-allocator.ts';
 import { encodeFields, getField, type FieldValues } from '../../hw/smmu/fields.ts';
+import { bdf } from '../../hw/vtd/bdf.ts';
 import { readWords } from '../../hw/vtd/structures-fetch.ts';
 import {
   LEGACY_CONTEXT_BYTES, LEGACY_CONTEXT_FIELDS, PASID_DIR_FIELDS, PASID_ENTRY_BYTES, PASID_ENTRY_FIELDS, PASID_PDE_SHIFT,
@@ -22,10 +23,6 @@ export interface EntryWrite {
   readonly address: bigint;
   readonly words: readonly bigint[];
   readonly writes: MemoryWrite[];
-}
-
-function bdf(sid: number): string {
-  return `${(sid >> 8).toString(16).padStart(2, '0')}:${((sid >> 3) & 0x1f).toString(16).padStart(2, '0')}.${sid & 7}`;
 }
 
 function scalable(unit: VtdUnit): boolean {
