@@ -103,6 +103,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx'],
     environment: 'node',
+    setupFiles: ['test/unit/setup/settle-app.ts'],
     // Component tests opt into jsdom with a `@vitest-environment jsdom` docblock.
     pool: 'threads',
     // Property tests over the real engine take ~0.5-1 s each; on a loaded 2-core machine the default 5 s can

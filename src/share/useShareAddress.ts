@@ -9,6 +9,7 @@ import { type RefObject, useEffect, useRef } from 'react';
 import { writeShareUrl } from '../app/url.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { afterFirstView } from '../ui/shell/afterFirstView.ts';
+import { trackLoad } from '../ui/shell/lazyLoads.ts';
 import type { EncodeResult } from './link.ts';
 import { type ScenarioOpener, openShareHash } from './openFromAddress.ts';
 import { SHARED_SCENARIO_ID } from './view.ts';
@@ -31,7 +32,7 @@ export function useShareAddress(source: RefObject<ShareSource | undefined>): voi
     if (mode !== 'scenario' || status !== 'ready') return;
     // The link is made asynchronously (the codec loads on first use); a step shown meanwhile makes its own.
     let stale = false;
-    void afterFirstView().then(() => source.current?.shareLink()).then((result) => {
+    void afterFirstView().then(() => (stale ? undefined : trackLoad(source.current?.shareLink() ?? Promise.resolve(undefined)))).then((result) => {
       if (stale || !result?.ok) return;
       const { pathname, search, hash } = window.location;
       const builtin = scenarioId === SHARED_SCENARIO_ID ? undefined : scenarioId;

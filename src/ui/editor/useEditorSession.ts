@@ -9,6 +9,7 @@ import type { WorkStore } from '../../persist/db.ts';
 import { addNotice, setMode, useAppStore } from '../../store/appStore.ts';
 import { selectMode } from '../../store/selectors.ts';
 import { afterFirstView } from '../shell/afterFirstView.ts';
+import { trackLoad } from '../shell/lazyLoads.ts';
 
 export const EDIT_PARAM = 'edit';
 
@@ -23,9 +24,12 @@ export function useEditorSession(open?: () => Promise<WorkStore>): void {
       if (tone === 'info' ? !editing : editing) addNotice({ tone, text });
     };
     // Loaded apart from the page's first chunk, after the first view: the editor's code is not needed to show a scenario.
-    void afterFirstView().then(() => import('./session.ts')).then(({ startEditorSession }) => startEditorSession({ notify, ...(open ? { open } : {}) })).then((session) => {
-      if (cancelled) void session();
-      else stop = session;
+    void afterFirstView().then(() => {
+      if (cancelled) return;
+      void trackLoad(import('./session.ts').then(({ startEditorSession }) => startEditorSession({ notify, ...(open ? { open } : {}) }))).then((session) => {
+        if (cancelled) void session();
+        else stop = session;
+      });
     });
     return () => {
       cancelled = true;
