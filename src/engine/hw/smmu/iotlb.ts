@@ -5,7 +5,7 @@
  * in use, which is the lesson this model exists to show.
  *
  * 4-way set-associative in typed arrays (no objects per entry), so a hit is a
- * handful of integer compares. An entry covers one block or page of the
+ * handful of integer compares in one cache line. An entry covers one block or page of the
  * smaller of the two stages, and carries the access permissions the walk
  * granted, so a hit can still fault.
  */
@@ -37,17 +37,31 @@ export interface TlbEntryView {
   readonly hits: number;
 }
 
-/** Words per way in `key` (vpnLo, vpnHi, tag, ctl: a set's four ways share one 64-byte line) and in `dat`. */
-const KEY_WORDS = 4;
-const DAT_WORDS = 8;
-/** `dat` fields: output address halves, offset masks (bits below the entry's size), hits, allowed accesses per stage. */
-const D_OUT_LO = 0;
-const D_OUT_HI = 1;
-const D_MASK_LO = 2;
-const D_MASK_HI = 3;
-const D_HITS = 4;
-const D_PERMS1 = 5;
-const D_PERMS2 = 6;
+/**
+ * Words per way in `line`: everything a hit reads, so a lookup touches one
+ * 32-byte run (two ways share a 64-byte cache line): the page number's low
+ * half, its high half with the control byte above it, the VMID:ASID tag, the
+ * output address halves, the offset masks (bits below the entry's size) and
+ * the hit counter.
+ */
+const WAY_WORDS = 8;
+const L_VPN_LO = 0;
+const L_VPN_HI_CTL = 1;
+const L_TAG = 2;
+const L_OUT_LO = 3;
+const L_OUT_HI = 4;
+const L_MASK_LO = 5;
+const L_MASK_HI = 6;
+const L_HITS = 7;
+/** The control byte sits at bits 30:24 of L_VPN_HI_CTL: page numbers are at most 52 - 12 bits, so their high half is below 2^20. */
+const CTL_SHIFT = 24;
+/** Control byte flag: the entry has no ASID (stage 2 only). */
+const CTL_NO_ASID = 64;
+
+/** The control byte of a valid entry: its size's shift + 1 (never 0, which marks an invalid way), plus CTL_NO_ASID. */
+function ctlOf(shift: number, asid: number): number {
+  return (shift + 1 + (asid < 0 ? CTL_NO_ASID : 0)) << CTL_SHIFT;
+}
 
 export class Iotlb {
   readonly sets: number;
@@ -62,15 +76,14 @@ export class Iotlb {
   /** Leaf levels of the two stages, for fault records on a hit. */
   private readonly level1: Uint8Array;
   private readonly level2: Uint8Array;
+  /** Allowed accesses per stage (permBit): perms1 | perms2 << 8. Read only when a hit is checked for a fault. */
+  private readonly perms: Int32Array;
   /**
-   * What a probe compares, per way: the input page number halves as int32
-   * patterns (V8 keeps int32 in registers; uint32 values above 2^31 become
-   * doubles), `tag` = VMID[15:0]:ASID[15:0], and `ctl` = 0 when invalid, else
-   * shift + 1, plus 64 for an entry without ASID.
+   * What a probe compares and a hit reads, per way (L_* words). Page numbers
+   * and the tag are int32 patterns: V8 keeps int32 in registers, while uint32
+   * values above 2^31 become doubles.
    */
-  private readonly key: Int32Array;
-  /** What a hit reads, per way (D_* fields): one line for the output, the masks, the counter and the permissions. */
-  private readonly dat: Int32Array;
+  private readonly line: Int32Array;
   private readonly victim: Uint8Array;
   /** Page-size shifts that have entries, smallest first: a lookup tries each. */
   private shifts: number[] = [];
@@ -89,40 +102,40 @@ export class Iotlb {
     this.ipaLo = new Uint32Array(n);
     this.level1 = new Uint8Array(n);
     this.level2 = new Uint8Array(n);
-    this.key = new Int32Array(n * KEY_WORDS);
-    this.dat = new Int32Array(n * DAT_WORDS);
+    this.perms = new Int32Array(n);
+    this.line = new Int32Array(n * WAY_WORDS);
     this.victim = new Uint8Array(sets);
   }
 
-  private setOf(vpnHi: number, vpnLo: number, asid: number): number {
-    let h = vpnLo ^ Math.imul(vpnHi, 0x9e3779b1) ^ Math.imul(asid, 0x85ebca6b);
-    h ^= h >>> 13;
-    return (Math.imul(h, 0xc2b2ae35) >>> 16) & (this.sets - 1);
+  /**
+   * The set an input page number falls in: its low bits, as a hardware TLB
+   * indexes, with the ASID and VMID folded in so that the same address in
+   * two address spaces does not always compete for one set. No multiply on
+   * the way to the load: the index is on the hit path's critical chain.
+   */
+  private setOf(vpnLo: number, asid: number, vmid: number): number {
+    return (vpnLo ^ (asid << 4) ^ (vmid << 9)) & (this.sets - 1);
   }
 
   /**
    * The slot of the entry translating hi:lo for this VMID/ASID (asid -1:
    * stage-2 only), or -1; counts nothing. The DMA path's hit path: one set
-   * probe per page size in use, int32 compares within one cache line, the
-   * most selective (page number) first.
+   * probe per page size in use, int32 compares within the way's 32 bytes,
+   * the most selective (page number) first.
    */
   probe(vmid: number, asid: number, hi: number, lo: number): number {
     const shifts = this.shifts;
-    const key = this.key;
+    const line = this.line;
     const tag = (vmid << 16) | (asid & 0xffff);
-    const noAsid = asid < 0 ? 64 : 0;
     for (let s = 0; s < shifts.length; s++) {
       const sh = shifts[s] as number;
-      const vHi = sh >= 32 ? 0 : (hi >>> sh) | 0;
       const vLo = sh >= 32 ? (hi >>> (sh - 32)) | 0 : (lo >>> sh) | (sh === 0 ? 0 : hi << (32 - sh));
-      const ctl = sh + 1 + noAsid;
-      const first = this.setOf(vHi, vLo, asid) * IOTLB_WAYS;
-      // Way 0 first and unrolled: inserts fill the lowest free way, so most hits are there.
-      let k = first * KEY_WORDS;
-      if (key[k] === vLo && key[k + 1] === vHi && key[k + 2] === tag && key[k + 3] === ctl) return first;
-      for (let w = first + 1; w < first + IOTLB_WAYS; w++) {
-        k += KEY_WORDS;
-        if (key[k] === vLo && key[k + 1] === vHi && key[k + 2] === tag && key[k + 3] === ctl) return w;
+      const vHiCtl = (sh >= 32 ? 0 : hi >>> sh) | ctlOf(sh, asid);
+      const first = this.setOf(vLo, asid, vmid) * IOTLB_WAYS;
+      for (let w = first; w < first + IOTLB_WAYS; w++) {
+        // Literal offsets (L_VPN_LO, L_VPN_HI_CTL, L_TAG): the bundle keeps module constants as variables, loaded each time.
+        const q = w << 3;
+        if (line[q] === vLo && line[q + 1] === vHiCtl && line[q + 2] === tag) return w;
       }
     }
     return -1;
@@ -131,8 +144,8 @@ export class Iotlb {
   /** Counts a hit on `slot` (for the entry and in total), as a lookup that found it does. */
   countHit(slot: number): void {
     this.hitTotal++;
-    const d = slot * DAT_WORDS + D_HITS;
-    this.dat[d] = (this.dat[d] as number) + 1;
+    const q = slot * WAY_WORDS + L_HITS;
+    this.line[q] = (this.line[q] as number) + 1;
   }
 
   countMiss(): void {
@@ -149,23 +162,23 @@ export class Iotlb {
 
   /** Output address of a hit for input hi:lo: the entry's base plus the offset inside it (uint32 halves). */
   outputLo(slot: number, lo: number): number {
-    const d = slot * DAT_WORDS;
-    const mask = this.dat[d + D_MASK_LO] as number;
-    return (((this.dat[d + D_OUT_LO] as number) & ~mask) | (lo & mask)) >>> 0;
+    const q = slot * WAY_WORDS;
+    const mask = this.line[q + L_MASK_LO] as number;
+    return (((this.line[q + L_OUT_LO] as number) & ~mask) | (lo & mask)) >>> 0;
   }
 
   outputHi(slot: number, hi: number): number {
-    const d = slot * DAT_WORDS;
-    const mask = this.dat[d + D_MASK_HI] as number;
-    return (((this.dat[d + D_OUT_HI] as number) & ~mask) | (hi & mask)) >>> 0;
+    const q = slot * WAY_WORDS;
+    const mask = this.line[q + L_MASK_HI] as number;
+    return (((this.line[q + L_OUT_HI] as number) & ~mask) | (hi & mask)) >>> 0;
   }
 
   /** Which stage denies `access` on a hit: 0 none, 1 stage 1, 2 stage 2 (stage 1 is checked first). */
   deniedBy(slot: number, access: number): 0 | 1 | 2 {
     const bit = permBit(access);
-    const d = slot * DAT_WORDS;
-    if (((this.dat[d + D_PERMS1] as number) & bit) === 0) return 1;
-    if (((this.dat[d + D_PERMS2] as number) & bit) === 0) return 2;
+    const p = this.perms[slot] as number;
+    if ((p & bit) === 0) return 1;
+    if ((p & (bit << 8)) === 0) return 2;
     return 0;
   }
 
@@ -184,8 +197,8 @@ export class Iotlb {
   insert(e: { vmid: number; asid: number; stage: TlbStage; hi: number; lo: number; shift: number; outHi: number; outLo: number; ipaHi: number; ipaLo: number; perms1: number; perms2: number; level1: number; level2: number }): number {
     const sh = e.shift;
     const vHi = sh >= 32 ? 0 : e.hi >>> sh;
-    const vLo = sh >= 32 ? e.hi >>> (sh - 32) : ((e.lo >>> sh) | (sh === 0 ? 0 : e.hi << (32 - sh))) >>> 0;
-    const set = this.setOf(vHi, vLo, e.asid);
+    const vLo = (sh >= 32 ? e.hi >>> (sh - 32) : (e.lo >>> sh) | (sh === 0 ? 0 : e.hi << (32 - sh))) | 0;
+    const set = this.setOf(vLo, e.asid, e.vmid);
     const base = set * IOTLB_WAYS;
     let slot = -1;
     for (let w = base; w < base + IOTLB_WAYS && slot < 0; w++) if (this.valid[w] === 0) slot = w;
@@ -194,19 +207,16 @@ export class Iotlb {
       this.victim[set] = ((this.victim[set] as number) + 1) % IOTLB_WAYS;
     }
     this.valid[slot] = 1;
-    const k = slot * KEY_WORDS;
-    this.key[k] = vLo | 0;
-    this.key[k + 1] = vHi | 0;
-    this.key[k + 2] = (e.vmid << 16) | (e.asid & 0xffff);
-    this.key[k + 3] = sh + 1 + (e.asid < 0 ? 64 : 0);
-    const d = slot * DAT_WORDS;
-    this.dat[d + D_OUT_LO] = e.outLo | 0;
-    this.dat[d + D_OUT_HI] = e.outHi | 0;
-    this.dat[d + D_MASK_LO] = sh >= 32 ? -1 : (1 << sh) - 1;
-    this.dat[d + D_MASK_HI] = sh <= 32 ? 0 : sh >= 64 ? -1 : (1 << (sh - 32)) - 1;
-    this.dat[d + D_HITS] = 0;
-    this.dat[d + D_PERMS1] = e.perms1;
-    this.dat[d + D_PERMS2] = e.perms2;
+    const q = slot * WAY_WORDS;
+    this.line[q + L_VPN_LO] = vLo;
+    this.line[q + L_VPN_HI_CTL] = vHi | ctlOf(sh, e.asid);
+    this.line[q + L_TAG] = (e.vmid << 16) | (e.asid & 0xffff);
+    this.line[q + L_OUT_LO] = e.outLo | 0;
+    this.line[q + L_OUT_HI] = e.outHi | 0;
+    this.line[q + L_MASK_LO] = sh >= 32 ? -1 : (1 << sh) - 1;
+    this.line[q + L_MASK_HI] = sh <= 32 ? 0 : sh >= 64 ? -1 : (1 << (sh - 32)) - 1;
+    this.line[q + L_HITS] = 0;
+    this.perms[slot] = (e.perms1 & 0xff) | ((e.perms2 & 0xff) << 8);
     this.stage[slot] = e.stage;
     this.vmid[slot] = e.vmid;
     this.asid[slot] = e.asid;
@@ -225,7 +235,7 @@ export class Iotlb {
     for (let w = 0; w < this.valid.length; w++) {
       if (this.valid[w] === 1 && select(this.view(w))) {
         this.valid[w] = 0;
-        this.key[w * KEY_WORDS + 3] = 0;
+        this.line[w * WAY_WORDS + L_VPN_HI_CTL] = 0;
         n++;
       }
     }
@@ -240,10 +250,11 @@ export class Iotlb {
 
   view(w: number): TlbEntryView {
     const sh = BigInt(this.shift[w] as number);
-    const k = w * KEY_WORDS;
-    const d = w * DAT_WORDS;
-    const vpn = (BigInt((this.key[k + 1] as number) >>> 0) << 32n) | BigInt((this.key[k] as number) >>> 0);
-    const out = (BigInt((this.dat[d + D_OUT_HI] as number) >>> 0) << 32n) | BigInt((this.dat[d + D_OUT_LO] as number) >>> 0);
+    const q = w * WAY_WORDS;
+    const vpnHi = (this.line[q + L_VPN_HI_CTL] as number) & ((1 << CTL_SHIFT) - 1);
+    const vpn = (BigInt(vpnHi) << 32n) | BigInt((this.line[q + L_VPN_LO] as number) >>> 0);
+    const out = (BigInt((this.line[q + L_OUT_HI] as number) >>> 0) << 32n) | BigInt((this.line[q + L_OUT_LO] as number) >>> 0);
+    const perms = this.perms[w] as number;
     return {
       slot: w,
       vmid: this.vmid[w] as number,
@@ -252,15 +263,15 @@ export class Iotlb {
       input: vpn << sh,
       size: 1n << sh,
       output: out & ~((1n << sh) - 1n),
-      perms: (this.dat[d + D_PERMS1] as number) & (this.dat[d + D_PERMS2] as number),
+      perms: perms & (perms >>> 8) & 0xff,
       level: (this.stage[w] === TlbStage.S2 ? this.level2[w] : this.level1[w]) as number,
-      hits: this.dat[d + D_HITS] as number,
+      hits: this.line[q + L_HITS] as number,
     };
   }
 
   clone(): Iotlb {
     const c = new Iotlb(this.sets);
-    for (const k of ['valid', 'stage', 'vmid', 'asid', 'shift', 'ipaHi', 'ipaLo', 'level1', 'level2', 'key', 'dat', 'victim'] as const) {
+    for (const k of ['valid', 'stage', 'vmid', 'asid', 'shift', 'ipaHi', 'ipaLo', 'level1', 'level2', 'perms', 'line', 'victim'] as const) {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];
