@@ -27,6 +27,7 @@ import { LazyInProcessHost } from '../worker/lazy-in-process-host.ts';
 import type { EngineHost } from '../worker/protocol.ts';
 import { createEngineHost } from '../worker/worker-host.ts';
 import { AppController, DEFAULT_SCENARIO_ID } from './controller.ts';
+import { writeAddressSoon } from './addressBar.ts';
 import { readUrl, withoutDecoder, writeDecoderUrl, writeUrl } from './url.ts';
 import { KEY_ROWS, useKeys } from './useKeys.ts';
 import { usePlayback } from './usePlayback.ts';
@@ -97,7 +98,9 @@ export function App({ createHost = defaultHost }: AppProps) {
       identify: builtinIdOf,
       fallbackHost: () => new LazyInProcessHost(),
       onShown: (id, step) => {
-        if (useAppStore.getState().mode === 'scenario') window.history.replaceState(window.history.state, '', writeUrl(window.location.search, id, step));
+        writeAddressSoon('step', () => {
+          if (useAppStore.getState().mode === 'scenario') window.history.replaceState(window.history.state, '', writeUrl(window.location.search, id, step));
+        });
       },
     });
     controller.current = c;

@@ -6,6 +6,7 @@
  * nothing reloads) opens too; a bad one leaves the current scenario as it is.
  */
 import { type RefObject, useEffect, useRef } from 'react';
+import { cancelAddressWrite, writeAddressSoon } from '../app/addressBar.ts';
 import { writeShareUrl } from '../app/url.ts';
 import { useAppStore } from '../store/appStore.ts';
 import { afterFirstView } from '../ui/shell/afterFirstView.ts';
@@ -31,17 +32,21 @@ export function useShareAddress(source: RefObject<ShareSource | undefined>): voi
   useEffect(() => {
     if (mode !== 'scenario' || status !== 'ready') return;
     // The link is made asynchronously (the codec loads on first use); a step shown meanwhile makes its own.
+    // Made once stepping pauses (src/app/addressBar.ts): encoding and replaceState cost the page's thread a few ms.
     let stale = false;
-    void afterFirstView().then(() => (stale ? undefined : trackLoad(source.current?.shareLink() ?? Promise.resolve(undefined)))).then((result) => {
-      if (stale || !result?.ok) return;
-      const { pathname, search, hash } = window.location;
-      const builtin = scenarioId === SHARED_SCENARIO_ID ? undefined : scenarioId;
-      const next = writeShareUrl(search, builtin, cursor, result.link);
-      written.current = result.link;
-      if (next !== search + hash) window.history.replaceState(window.history.state, '', pathname + next);
+    writeAddressSoon('share', () => {
+      void afterFirstView().then(() => (stale ? undefined : trackLoad(source.current?.shareLink() ?? Promise.resolve(undefined)))).then((result) => {
+        if (stale || !result?.ok) return;
+        const { pathname, search, hash } = window.location;
+        const builtin = scenarioId === SHARED_SCENARIO_ID ? undefined : scenarioId;
+        const next = writeShareUrl(search, builtin, cursor, result.link);
+        written.current = result.link;
+        if (next !== search + hash) window.history.replaceState(window.history.state, '', pathname + next);
+      });
     });
     return () => {
       stale = true;
+      cancelAddressWrite('share');
     };
   }, [source, mode, status, scenarioId, revision, cursor, tab, stream]);
 

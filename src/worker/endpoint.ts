@@ -5,7 +5,9 @@
  * A ping is answered at once, but only between requests: a request runs to
  * its end synchronously. While a long one runs, progress messages are the
  * proof of life; postMessage from inside the loop reaches the page at once,
- * even though this thread does not yield.
+ * even though this thread does not yield. After a step's answer, idle time
+ * goes to reading the next step ahead, so stepping forward is answered from
+ * the session's cache.
  */
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { EngineSession, handleRequest } from './session.ts';
@@ -13,7 +15,10 @@ import { EngineSession, handleRequest } from './session.ts';
 /** How often a long request reports how far it got; its first report comes this long after it started. */
 export const PROGRESS_EVERY_MS = 100;
 
-export function createEndpoint(post: (message: FromWorker) => void, now: () => number = () => performance.now()): (message: ToWorker) => void {
+/** Runs `work` once the messages already waiting have been handled. */
+const whenIdle = (work: () => void) => void setTimeout(work, 0);
+
+export function createEndpoint(post: (message: FromWorker) => void, now: () => number = () => performance.now(), later: (work: () => void) => void = whenIdle): (message: ToWorker) => void {
   const session = new EngineSession();
   return (message) => {
     if (message.kind === 'ping') {
@@ -30,5 +35,7 @@ export function createEndpoint(post: (message: FromWorker) => void, now: () => n
     post(handleRequest(session, message, onProgress));
     // The page has its answer; what the session deferred (a snapshot) runs now, before the next message.
     session.afterAnswer();
+    // Then, unless another request is already waiting, the next step is read ahead (session.readAhead).
+    if (message.kind === 'goTo') later(() => session.readAhead());
   };
 }

@@ -3,6 +3,7 @@
  * to stop it, and someone to tell what comes back. A Web Worker is one; the
  * unit tests use an in-process one that can be made to crash or hang.
  */
+import { canBroadcast, newWorkerName } from './answer-channel.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface PortListener {
@@ -18,15 +19,28 @@ export interface EnginePort {
 
 export type PortFactory = (listener: PortListener) => EnginePort;
 
-/** A fresh engine worker; throws when the browser cannot start module workers. */
+/** A fresh engine worker; throws when the browser cannot start module workers. Its answers arrive on a private BroadcastChannel (answer-channel.ts). */
 export const workerPort: PortFactory = (listener) => {
-  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
-  worker.addEventListener('message', (event: MessageEvent<FromWorker>) => listener.message(event.data));
+  const name = newWorkerName();
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name });
+  const answers = canBroadcast() ? new BroadcastChannel(name) : undefined;
+  const heard = (event: MessageEvent<FromWorker>) => listener.message(event.data);
+  const unreadable = () => listener.fault('a message from the engine worker could not be read');
+  // Both ways in are heard: the worker uses the channel when it has one, postMessage otherwise.
+  answers?.addEventListener('message', heard);
+  answers?.addEventListener('messageerror', unreadable);
+  worker.addEventListener('message', heard);
   worker.addEventListener('error', (event: ErrorEvent) => {
     // Handled here: the supervisor restarts the worker, so the page need not log it as uncaught.
     event.preventDefault();
     listener.fault(event.message || 'the engine worker could not start');
   });
-  worker.addEventListener('messageerror', () => listener.fault('a message from the engine worker could not be read'));
-  return { post: (message) => worker.postMessage(message), terminate: () => worker.terminate() };
+  worker.addEventListener('messageerror', unreadable);
+  return {
+    post: (message) => worker.postMessage(message),
+    terminate: () => {
+      worker.terminate();
+      answers?.close();
+    },
+  };
 };

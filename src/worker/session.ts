@@ -45,6 +45,10 @@ interface Loaded {
   readonly answers: Map<string, StateAnswer>;
   /** A snapshot due at the step the engine stopped on, taken after the answer is sent (afterAnswer). */
   pendingSnapshot?: number;
+  /** The view of the last step answered: read-ahead answers the next step in it. */
+  lastView?: StepViewRequest;
+  /** The engine at the step shown, taken before a read-ahead moved it on: going back there is a copy, not a replay. */
+  returnPoint?: { readonly step: number; readonly snapshot: EngineSnapshot };
 }
 
 type StateAnswer = Omit<Extract<HostResponse, { kind: 'state' }>, 'id'>;
@@ -98,7 +102,8 @@ export class EngineSession {
     if (!s) return { kind: 'failed', id, message: 'no scenario is loaded' };
     if (!Number.isInteger(requested)) return { kind: 'failed', id, message: `step must be a whole number, got ${requested}` };
     const target = Math.min(Math.max(requested, 0), s.commands.length);
-    const key = `${target} ${JSON.stringify(view)}`;
+    s.lastView = view;
+    const key = answerKey(target, view);
     const cached = s.answers.get(key);
     if (cached) {
       // Most recently used last, so the oldest answer is the first dropped.
@@ -108,6 +113,11 @@ export class EngineSession {
       return { ...cached, id };
     }
     this.moveTo(s, target, onProgress);
+    return { ...this.answerHere(s, key, view), id };
+  }
+
+  /** The answer at the engine's step, kept in the cache under `key`. */
+  private answerHere(s: Loaded, key: string, view: StepViewRequest): StateAnswer {
     const log = s.log.slice(0, s.cursor);
     const smmu = this.smmuView(s, log, view);
     const linux = s.engine.linux ? buildLinuxView(s.engine.linux) : undefined;
@@ -115,7 +125,29 @@ export class EngineSession {
     const answer: StateAnswer = { kind: 'state', step: s.cursor, log, ...(smmu ? { smmu } : {}), ...(linux ? { linux } : {}), ...(compare ? { compare } : {}) };
     s.answers.set(key, answer);
     if (s.answers.size > ANSWER_CACHE_SIZE) s.answers.delete(s.answers.keys().next().value as string);
-    return { ...answer, id };
+    return answer;
+  }
+
+  /**
+   * Read-ahead, for when the worker is idle: answers the step after the one shown, in the view last asked
+   * for, so that stepping forward (what a lesson does) is answered from the cache. The step shown does not
+   * change, and the engine comes back to it from a snapshot taken first. A long DMA burst is not read
+   * ahead (it would hold the worker for seconds). Returns whether it did anything.
+   */
+  readAhead(): boolean {
+    const s = this.loaded;
+    const view = s?.lastView;
+    if (!s || !view || s.shown >= s.commands.length) return false;
+    const next = s.shown + 1;
+    const key = answerKey(next, view);
+    const command = s.commands[s.shown];
+    if (s.answers.has(key) || (command?.kind === 'smmu.dmaBurst' && command.count > BURST_SLICE)) return false;
+    const shown = s.shown;
+    if (s.cursor === shown && s.returnPoint?.step !== shown && !s.snapshots.has(shown)) s.returnPoint = { step: shown, snapshot: s.engine.snapshot() };
+    this.moveTo(s, next);
+    this.answerHere(s, key, view);
+    s.shown = shown;
+    return true;
   }
 
   /**
@@ -189,12 +221,17 @@ export class EngineSession {
   private rewind(s: Loaded, target: number): void {
     let best = 0;
     for (const step of s.snapshots.keys()) if (step <= target && step > best) best = step;
-    const snapshot = s.snapshots.get(best);
+    const point = s.returnPoint;
+    const snapshot = point && point.step <= target && point.step > best ? ((best = point.step), point.snapshot) : s.snapshots.get(best);
     if (!snapshot) throw new Error('the step-0 snapshot is missing');
     // fromSnapshot copies the snapshot's memory, so the cached one stays as it was.
     s.engine = Engine.fromSnapshot(snapshot);
     s.cursor = best;
   }
+}
+
+function answerKey(step: number, view: StepViewRequest): string {
+  return `${step} ${JSON.stringify(view)}`;
 }
 
 /** The one switch over requests, shared by the worker and the in-process host. */

@@ -101,7 +101,8 @@ describe('the stage-1 walk in the browser', () => {
     await expect.poll(() => page.locator('.address-bar .field-label').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^L0 \[47:39\]$/), expect.stringMatching(/^Offset \[11:0\]$/)]),
     );
-    expect(page.url()).toContain(`step=${step}`);
+    // The address follows once stepping pauses (src/app/addressBar.ts).
+    await expect.poll(() => page.url()).toContain(`step=${step}`);
     // The engine runs in its Web Worker, not on the page's thread, and no fallback notice was needed.
     expect(page.workers().map((w) => w.url())).toEqual([expect.stringMatching(/engine\.worker-.*\.js$/)]);
     expect(await page.getByText('The engine runs on the page').count()).toBe(0);

@@ -3,7 +3,8 @@
  * app has no such hook): it wraps the page's Worker constructor so the
  * caller can reach the engine worker from outside. It records each engine
  * worker (a test terminates it to simulate a crash), times each goTo from
- * the moment the page posts it to the moment its 'state' answer arrives,
+ * the moment the page posts it to the moment its 'state' answer arrives
+ * (on the worker's answer channel, or its postMessage),
  * and can swap the scenario of every 'load' for a fixture.
  *
  * Kept as plain JavaScript text: a function handed to Playwright is
@@ -26,17 +27,28 @@ export function workerProbeScript(swap?: unknown): string {
   const swap = ${swap === undefined ? 'undefined' : JSON.stringify(swap)};
   const probe = { workers: [], roundTrips: [], sent: new Map() };
   Object.defineProperty(window, '__engineProbe', { value: probe });
+  const heard = (event) => {
+    const m = event.data;
+    if (m && m.kind === 'state' && probe.sent.has(m.id)) {
+      probe.roundTrips.push(performance.now() - probe.sent.get(m.id));
+      probe.sent.delete(m.id);
+    }
+  };
+  // The engine answers on a BroadcastChannel named after the worker (src/worker/answer-channel.ts): heard there too.
+  const OriginalChannel = window.BroadcastChannel;
+  if (typeof OriginalChannel === 'function') {
+    window.BroadcastChannel = class ProbedChannel extends OriginalChannel {
+      constructor(name) {
+        super(name);
+        if (String(name).startsWith('engine ')) this.addEventListener('message', heard);
+      }
+    };
+  }
   window.Worker = class ProbedWorker extends Original {
     constructor(url, options) {
       super(url, options);
       probe.workers.push(this);
-      this.addEventListener('message', (event) => {
-        const m = event.data;
-        if (m && m.kind === 'state' && probe.sent.has(m.id)) {
-          probe.roundTrips.push(performance.now() - probe.sent.get(m.id));
-          probe.sent.delete(m.id);
-        }
-      });
+      this.addEventListener('message', heard);
     }
     postMessage(message, transfer) {
       let m = message;

@@ -24,7 +24,8 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('walk-pa')).toBeTruthy());
     expect(hex(screen.getByTestId('walk-pa').textContent)).toBe(expectedPa);
     expect(screen.getByTestId('step-counter').textContent).toMatch(new RegExp(`^Step ${step} of`));
-    expect(new URLSearchParams(window.location.search).get('step')).toBe(String(step));
+    // The address follows once stepping pauses (src/app/addressBar.ts).
+    await waitFor(() => expect(new URLSearchParams(window.location.search).get('step')).toBe(String(step)));
     expect(screen.getByRole('heading', { name: 'IOMMU Visualizer' })).toBeTruthy();
   });
 
