@@ -16,5 +16,8 @@ export default defineConfig({
     // these are limits against hangs, not performance checks.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is shorter than a step or a lazy view can take on a loaded 2-core machine
+    // (and the address bar follows a step a moment later by design); a poll is a wait, not a speed check.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

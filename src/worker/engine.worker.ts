@@ -1,7 +1,8 @@
 /**
  * The worker entry: everything it does is hand each message to the
- * endpoint (the session behind it) and post the answers back, on the answer
- * channel its page named it with (answer-channel.ts) when there is one.
+ * endpoint (the session behind it) and post the answers back: a step's
+ * answer on the answer channel its page named it with (answer-channel.ts)
+ * when there is one.
  */
 import { answerChannelOf, canBroadcast } from './answer-channel.ts';
 import { createEndpoint } from './endpoint.ts';
@@ -14,7 +15,14 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+
+/**
+ * A step's answer (and the progress before it, and a failure) is what a key press or click waits for: the
+ * channel. The rest (views while the stream table scrolls, pongs, load answers) stays on postMessage: the
+ * channel's messages pass through the browser process, slower while the page scrolls (more blank rows).
+ */
+const answersStep = (message: FromWorker) => message.kind === 'state' || message.kind === 'progress' || message.kind === 'failed';
 const channelName = canBroadcast() ? answerChannelOf(scope.name) : undefined;
 const answers = channelName === undefined ? undefined : new BroadcastChannel(channelName);
-const handle = createEndpoint((message) => (answers ? answers.postMessage(message) : scope.postMessage(message)));
+const handle = createEndpoint((message) => (answers && answersStep(message) ? answers.postMessage(message) : scope.postMessage(message)));
 scope.onmessage = (event) => handle(event.data);

@@ -118,7 +118,8 @@ describe('lessons', () => {
     await expect.poll(() => page.getByTestId('lesson-seed').textContent()).toMatch(/exercise seed \d+/);
     const seed = Number(/(\d+)$/.exec((await page.getByTestId('lesson-seed').textContent()) ?? '')?.[1]);
     await expect.poll(() => page.getByLabel('Scenario', { exact: true }).inputValue()).toBe(`lesson-01-stage1-dma~${seed}`);
-    await expect.poll(() => new URL(page.url()).searchParams.get('scenario')).toBe(`lesson-01-stage1-dma~${seed}`);
+    // The address follows once stepping pauses (src/app/addressBar.ts).
+    await expect.poll(() => new URL(page.url()).searchParams.get('scenario'), { timeout: 10_000 }).toBe(`lesson-01-stage1-dma~${seed}`);
     const url = page.url();
     await app.close();
     app = await openApp({ path: new URL(url).search });

@@ -53,7 +53,8 @@ describe('a long run', () => {
     const forward = page.getByRole('button', { name: 'Step forward' });
     for (let step = 1; step <= 3; step++) {
       await forward.click();
-      await expect.poll(() => new URL(page.url()).searchParams.get('step')).toBe(String(step));
+      // The address follows once stepping pauses (src/app/addressBar.ts).
+      await expect.poll(() => new URL(page.url()).searchParams.get('step'), { timeout: 10_000 }).toBe(String(step));
     }
     expect(app.problems().slice(earlier)).toEqual([]);
   });

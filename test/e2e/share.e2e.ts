@@ -23,6 +23,8 @@ afterEach(async () => {
 
 /** The first load replays the scenario in the worker; on a loaded 2-core machine that can take seconds. */
 const LOAD = { timeout: 20_000 };
+/** The address follows the screen once stepping pauses and the page is idle (src/app/addressBar.ts). */
+const ADDRESS = { timeout: 10_000 };
 
 async function currentStep(page: Page): Promise<number> {
   return Number(await page.getByTestId('step-counter').locator('strong').textContent());
@@ -60,8 +62,8 @@ describe('share links', () => {
     expect(await page.getByTestId('share-length').textContent()).toBe(`${link.length.toLocaleString('en-US')} characters`);
     await expect.poll(() => page.getByTestId('share-copied').textContent()).toBe('Copied to the clipboard.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
-    // The address bar is the same link, so copying it from there works too.
-    expect(await page.evaluate(() => window.location.hash)).toBe(new URL(link).hash);
+    // The address bar is the same link (once stepping pauses: src/app/addressBar.ts), so copying it from there works too.
+    await expect.poll(() => page.evaluate(() => window.location.hash), ADDRESS).toBe(new URL(link).hash);
     await app.screenshot('share-dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -90,7 +92,7 @@ describe('share links', () => {
     const entries = await page.evaluate(() => window.history.length);
     await page.getByRole('button', { name: 'Step forward' }).click();
     await expect.poll(() => currentStep(page)).toBe(2);
-    await expect.poll(() => page.evaluate(() => window.location.hash)).not.toBe(`#${made.link}`);
+    await expect.poll(() => page.evaluate(() => window.location.hash), ADDRESS).not.toBe(`#${made.link}`);
     const url = new URL(page.url());
     expect(url.searchParams.get('scenario')).toBeNull();
     // Stepping replaces the address; it does not pile up history entries.

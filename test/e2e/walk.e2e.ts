@@ -102,7 +102,7 @@ describe('the stage-1 walk in the browser', () => {
       expect.arrayContaining([expect.stringMatching(/^L0 \[47:39\]$/), expect.stringMatching(/^Offset \[11:0\]$/)]),
     );
     // The address follows once stepping pauses (src/app/addressBar.ts).
-    await expect.poll(() => page.url()).toContain(`step=${step}`);
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(`step=${step}`);
     // The engine runs in its Web Worker, not on the page's thread, and no fallback notice was needed.
     expect(page.workers().map((w) => w.url())).toEqual([expect.stringMatching(/engine\.worker-.*\.js$/)]);
     expect(await page.getByText('The engine runs on the page').count()).toBe(0);
