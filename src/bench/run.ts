@@ -7,7 +7,7 @@ import { checksumMix } from '../engine/util/checksum.ts';
 import { ACCESS_READ, newWalkOut, walkStage1, type WalkOut } from '../engine/index.ts';
 import { Iotlb } from '../engine/hw/smmu/iotlb.ts';
 import { walkStage1Batch } from '../engine/hw/pgtable/walk-batch.ts';
-import { buildBurst, buildNested, buildStage1, lowbias32, M, N, type Workload } from './workloads.ts';
+import { buildBurst, buildNested, buildStage1, iovaHiOf, iovaLoOf, lowbias32, M, N, type Workload } from './workloads.ts';
 import type { Engine } from '../engine/index.ts';
 
 const WARMUP = 1 << 18;
@@ -19,13 +19,13 @@ interface Result { checksum: number; faults: number }
 /** One walk at a time through walkStage1 (its fast path, walk-fast.ts): W1 and W2. */
 function runWalks(w: Workload, count: number, offset: number): Result {
   const out = newWalkOut();
-  const { mem, regime, s2, iovaHi, iovaLo } = w;
+  const { mem, regime, s2 } = w;
   let h = 0x811c9dc5 | 0;
   let faults = 0;
   for (let j = offset; j < offset + count; j++) {
     const k = lowbias32(j) & (N - 1);
     const off = (j & 0x3ff) << 2;
-    if (!walkStage1(mem, regime, iovaHi[k] as number, ((iovaLo[k] as number) + off) >>> 0, ACCESS_READ, out, null, s2)) { faults++; continue; }
+    if (!walkStage1(mem, regime, iovaHiOf(k), (iovaLoOf(k) + off) | 0, ACCESS_READ, out, null, s2)) { faults++; continue; }
     h = checksumMix(h, out.lo, out.hi);
   }
   return { checksum: h >>> 0, faults };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACCESS_READ, newWalkOut, walkStage1 } from '../../../src/engine/index.ts';
-import { buildNested, buildStage1, lowbias32, N, pageIndex, type Workload } from '../../../src/bench/workloads.ts';
+import { buildNested, buildStage1, iovaHiOf, iovaLoOf, lowbias32, N, pageIndex, type Workload } from '../../../src/bench/workloads.ts';
 import { walkStage1Batch } from '../../../src/engine/hw/pgtable/walk-batch.ts';
 
 // The expected addresses are the workload file's formulas, computed here with BigInt, not by the engine.
@@ -38,6 +38,14 @@ describe('benchmark workloads (shared/bench/WORKLOADS.md)', () => {
     expect(seen.size).toBe(N);
   });
 
+  it('the measured loops\' IOVA_k halves (computed) equal the formula for every k', () => {
+    for (let k = 0; k < N; k++) {
+      const iova = IOVA(k);
+      expect(iovaHiOf(k) >>> 0).toBe(Number(iova >> 32n));
+      expect(iovaLoOf(k) >>> 0).toBe(Number(iova & 0xffff_ffffn));
+    }
+  });
+
   it('W1 walks each sampled query to OA_k + off with four descriptor reads', () => {
     const w = buildStage1();
     const out = newWalkOut();
@@ -66,6 +74,11 @@ describe('benchmark workloads (shared/bench/WORKLOADS.md)', () => {
       expect((BigInt(out.hi) << 32n) | BigInt(out.lo >>> 0)).toBe(OA(k) + BigInt(off) + (1n << 40n));
       expect(out.reads).toBe(24);
     }
+    // The stage-1 tables live only at PA = IPA + 2^40: where the engine built them (PA = IPA) reads zero.
+    const root = (BigInt(w.regime.ttbr0.baseHi) << 32n) | BigInt(w.regime.ttbr0.baseLo >>> 0);
+    const entry = root + ((IOVA(0) >> 39n) & 511n) * 8n;
+    expect(w.mem.read64(entry)).toBe(0n);
+    expect(w.mem.read64(entry + (1n << 40n))).not.toBe(0n);
     expectBatch(w, 1n << 40n);
   }, 60_000);
 });

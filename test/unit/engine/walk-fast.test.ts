@@ -8,16 +8,19 @@
  * path, stage 1 alone, stage 2 alone, and nested through stage-2 tables of any
  * granule with holes and read-only pages; and in each of the places memory
  * keeps tables (physical-memory.ts): the table pool with sparse leaf tables
- * (the engine's default), the pool with every table dense, and the heap.
+ * (the engine's default), the pool with every table dense or every table
+ * sparse, and the heap.
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { Engine, hi32, lo32, newWalkOut, walkStage1, type WalkOut } from '../../../src/engine/index.ts';
+import { Engine, hi32, lo32, newWalkOut, walkStage1 } from '../../../src/engine/index.ts';
 import { walkStage2 } from '../../../src/engine/hw/pgtable/walk.ts';
 import { res, RES_READS } from '../../../src/engine/hw/pgtable/walk-fast.ts';
+import { walk4k, WALKED } from '../../../src/engine/hw/pgtable/walk-fast-4k.ts';
 import { RO, RW } from './helpers.ts';
 import { PhysicalMemory } from '../../../src/engine/hw/memory/physical-memory.ts';
 import { TableAllocator } from '../../../src/engine/hw/memory/table-allocator.ts';
+import { walkFields } from './walk-fields.ts';
 
 const GRANULES = [
   { TG0: 0, page: 0x1000n, block: 0x20_0000n },
@@ -52,17 +55,18 @@ const scenario = fc.record({
     fc.record({ raw: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) }),
   ), { minLength: 1, maxLength: 40 }),
   access: fc.constantFrom(0, 1, 2, 4, 5, 6),
-  layout: fc.constantFrom('pool' as const, 'dense' as const, 'heap' as const),
+  layout: fc.constantFrom('pool' as const, 'dense' as const, 'heap' as const, 'sparse' as const),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
-/** Where the tables go: 'dense' keeps leaf tables dense in the pool too, 'heap' gives the memory no pool. */
+/** Where the tables go: 'dense' keeps leaf tables dense in the pool too, 'sparse' every table sparse (upper levels too), 'heap' gives the memory no pool. */
 function build(s: Scenario) {
   const spies = [];
   if (s.layout === 'heap') spies.push(vi.spyOn(PhysicalMemory.prototype, 'setPool').mockImplementation(() => undefined));
-  if (s.layout === 'dense') {
+  if (s.layout === 'dense' || s.layout === 'sparse') {
     const alloc = TableAllocator.prototype.alloc;
-    spies.push(vi.spyOn(TableAllocator.prototype, 'alloc').mockImplementation(function (this: TableAllocator, bytes: bigint) { return alloc.call(this, bytes, false); }));
+    const leaf = s.layout === 'sparse';
+    spies.push(vi.spyOn(TableAllocator.prototype, 'alloc').mockImplementation(function (this: TableAllocator, bytes: bigint) { return alloc.call(this, bytes, leaf); }));
   }
   try {
     return buildTables(s);
@@ -114,12 +118,6 @@ function buildTables(s: Scenario) {
   return { e, inputs: s.mode === 's2' ? list : inputs, sizes: s.mode === 's2' ? list.map(() => s.s2g.page) : sizes, corrupted: s.mode === 's2' ? [] : corrupted, s2: e.stage2Tables('s2') ?? null };
 }
 
-/** The fields a walk's caller reads, success or fault. */
-function fields(out: WalkOut, ok: boolean, nested: boolean) {
-  const common = { ok, fault: out.fault, reason: out.reason, level: out.level, stage: out.stage, ttbr: out.ttbr, reads: out.reads };
-  if (ok) return { ...common, hi: out.hi | 0, lo: out.lo | 0, mapShift: out.mapShift, ...(nested ? { ipa: [out.ipaHi | 0, out.ipaLo | 0] } : {}) };
-  return { ...common, faultClass: out.stage === 2 ? out.faultClass : -1, ipa: out.stage === 2 ? [out.ipaHi | 0, out.ipaLo | 0] : [], faultAt: out.fault === 5 ? [out.faultHi | 0, out.faultLo | 0] : [] };
-}
 
 describe('fast untraced walk', () => {
   it('answers exactly as the traced walk, for every granule, stage 1, stage 2 and nested', () => {
@@ -151,13 +149,50 @@ describe('fast untraced walk', () => {
             okTraced = walkStage1(e.memory, regime, hi, lo, s.access, b, [], s2, []);
           }
           if (res[RES_READS] !== -1 && okFast) fast++;
-          expect(fields(a, okFast, s.mode === 'nested')).toEqual(fields(b, okTraced, s.mode === 'nested'));
+          expect(walkFields(a, okFast, s.mode === 'nested')).toEqual(walkFields(b, okTraced, s.mode === 'nested'));
+
         }
       }),
       { numRuns: 400 },
     );
     // The property is only worth something if the fast path answered a good share of the walks itself.
     expect(fast).toBeGreaterThan(200);
+  });
+
+  it('the unrolled 4KB walk, called directly, gives the traced walk\'s output and takes every page walk through dense pool tables', () => {
+    // Called directly: a walk walk4k does not take falls back to the general loop, which would hide its mistakes.
+    let walked = 0;
+    // Pages mostly (a block answers OTHER), and accesses the RW and RO pages may allow or refuse.
+    const shape4k = scenario.map((s) => ({ ...s, g: GRANULES[0]!, t0sz: 16 as const, mode: 's1' as const, maps: s.maps.map((m, i) => ({ ...m, block: m.block && i % 4 === 0 })), access: s.access === 1 ? (1 as const) : (0 as const) }));
+    fc.assert(
+      fc.property(shape4k, (s) => {
+        const { e, inputs, sizes } = build(s);
+        const regime = e.regime('s1');
+        if (regime?.ttbr0.fast4k !== 1) throw new Error('not the 4KB shape');
+        const b = newWalkOut();
+        const out = new Int32Array(11);
+        for (const p of s.probes) {
+          const i = 'mapped' in p && inputs.length > 0 ? p.mapped % inputs.length : -1;
+          const address = i < 0 ? ('raw' in p ? p.raw : 0n) : (inputs[i] as bigint) + ('offset' in p ? p.offset : 0n) % (sizes[i] as bigint);
+          const hi = hi32(address);
+          const lo = lo32(address);
+          // walk4k expects an input already checked against the input size, as fastStage1 does.
+          if (((hi & regime.ttbr0.zeroHi) | (lo & regime.ttbr0.zeroLo)) !== 0) continue;
+          const okTraced = walkStage1(e.memory, regime, hi, lo, s.access, b, []);
+          const r = walk4k(e.memory, regime.ttbr0, hi | 0, lo | 0, s.access, out);
+          if (r === WALKED) {
+            walked++;
+            expect(okTraced).toBe(true);
+            expect([out[0], out[1], out[2], out[3], out[4]]).toEqual([b.hi | 0, b.lo | 0, b.level, b.mapShift, b.reads]);
+          } else if (okTraced && b.mapShift === 12 && s.layout !== 'heap' && s.layout !== 'sparse') {
+            // A page through the pool's dense upper tables: nothing sends such a walk elsewhere.
+            expect(r).toBe(WALKED);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(walked).toBeGreaterThan(30);
   });
 
   it('applies every table attribute (APTable, UXNTable, PXNTable) at every level, like the traced walk', () => {
@@ -180,7 +215,7 @@ describe('fast untraced walk', () => {
             const okFast = walkStage1(e.memory, regime, hi32(IOVA_BASE + 0x18n), lo32(IOVA_BASE + 0x18n), access, a, null);
             const okTraced = walkStage1(e.memory, regime, hi32(IOVA_BASE + 0x18n), lo32(IOVA_BASE + 0x18n), access, b, []);
             if (!okTraced) faults++;
-            expect(fields(a, okFast, false)).toEqual(fields(b, okTraced, false));
+            expect(walkFields(a, okFast, false)).toEqual(walkFields(b, okTraced, false));
           }
         }
       }

@@ -32,10 +32,12 @@ export function findEntry(words: Int32Array, base: number, shift: number, entrie
   const mask = entries - 1;
   let i = homeOf(kLo, kHi, shift);
   for (;;) {
-    const e = base + i * ENTRY_WORDS;
-    const k = words[e + 1] as number;
+    // Shifts and ors, not * ENTRY_WORDS and +: int32 arithmetic V8 needs no overflow checks for (an entry's
+    // index is a multiple of 4, as the base is, so e | 1 is e + 1). The walks call this once per leaf.
+    const e = (base + (i << 2)) | 0;
+    const k = words[e | 1] as number;
     if (k === kHi && words[e] === kLo) return e;
-    if (k === EMPTY) return -1;
+    if (k === -1) return -1; // EMPTY
     i = (i + 1) & mask;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { EngineError } from '../../util/assert.ts';
 import { addressBitsFromPS, geometry, granuleFromTG0, granuleFromTG1 } from './geometry.ts';
-import { alignedBase, type WalkTables } from './tables.ts';
+import { alignedBase, fastShape, type WalkTables } from './tables.ts';
 import type { Stage1Config } from './types.ts';
 
 export interface CompiledTtbr extends WalkTables {
@@ -13,6 +13,13 @@ export interface CompiledTtbr extends WalkTables {
   readonly enabled: boolean;
   /** Top-byte ignore for this region. */
   readonly tbi: boolean;
+  /**
+   * The input bits the fast path needs zero, as masks of the halves:
+   * VA[63:inputSize], or VA[55:inputSize] with TBI (VA[55] picks TTBR1, so
+   * it is among them). `fast4k` is also 0 when EPDx = 1.
+   */
+  readonly zeroHi: number;
+  readonly zeroLo: number;
 }
 
 export interface Stage1Regime {
@@ -43,7 +50,15 @@ function compileTtbr(ttb: bigint, granuleTG: number, txsz: number, enabled: bool
   // address size fault at level 0, as the Arm ARM does.
   const startBits = g.inputSize - (g.granuleShift + (3 - g.startLevel) * g.stride);
   const base = alignedBase(ttb, startBits);
-  return { stage: 1, enabled, geometry: g, startBits, baseHi: base.hi, baseLo: base.lo, tbi, hierarchical: !had, oaBits, affd };
+  const fast = fastShape(g, startBits, oaBits, !had);
+  const size = g.inputSize;
+  const top = tbi ? 0x00ff_ffff : -1;
+  const zeroHi = size >= 32 ? top & ~((1 << (size - 32)) - 1) : top;
+  const zeroLo = size >= 32 ? 0 : ~((1 << size) - 1);
+  return {
+    stage: 1, enabled, geometry: g, startBits, baseHi: base.hi, baseLo: base.lo, tbi, hierarchical: !had, oaBits, affd,
+    fast4k: enabled ? fast.fast4k : 0, oaHiBad: fast.oaHiBad, hierMask: fast.hierMask, zeroHi, zeroLo,
+  };
 }
 
 /**

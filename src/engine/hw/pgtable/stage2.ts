@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../../util/assert.ts';
 import { addressBitsFromPS, geometry, granuleFromTG0, levelShift, type Geometry } from './geometry.ts';
-import { alignedBase, type WalkTables } from './tables.ts';
+import { alignedBase, fastShape, type WalkTables } from './tables.ts';
 
 export interface Stage2Config {
   readonly S2TTB: bigint;
@@ -47,7 +47,11 @@ export function compileStage2(c: Stage2Config, oasBits: number): WalkTables {
   }
   if (c.S2TTB >> BigInt(effPs) !== 0n) throw new EngineError(`S2TTB 0x${c.S2TTB.toString(16)} is beyond the ${effPs}-bit output size`, 'S2TTB');
   const b = alignedBase(c.S2TTB, startBits);
-  return { stage: 2, geometry: g, startBits, baseHi: b.hi, baseLo: b.lo, oaBits: effPs, affd: c.S2AFFD, hierarchical: false };
+  const fast = fastShape(g, startBits, effPs, false);
+  return {
+    stage: 2, geometry: g, startBits, baseHi: b.hi, baseLo: b.lo, oaBits: effPs, affd: c.S2AFFD, hierarchical: false,
+    fast4k: fast.fast4k, oaHiBad: fast.oaHiBad, hierMask: fast.hierMask,
+  };
 }
 
 /** Number of concatenated start-level tables (1 when there is no concatenation). */

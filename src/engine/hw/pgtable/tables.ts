@@ -21,6 +21,26 @@ export interface WalkTables {
   readonly affd: boolean;
   /** Stage 1 only: APTable/XNTable are honoured unless HADx = 1. */
   readonly hierarchical: boolean;
+  /**
+   * For the untraced walk's fast path, worked out once here (numbers, not
+   * booleans, so the hot path compares integers): `fast4k` is 1 when
+   * walk-fast-4k.ts can walk these tables (see fastShape), else 0;
+   * `oaHiBad` the bits of PA[51:32] at or above the output size; `hierMask`
+   * 0xf when the hierarchical attributes apply, else 0.
+   */
+  readonly fast4k: number;
+  readonly oaHiBad: number;
+  readonly hierMask: number;
+}
+
+/**
+ * The fast-path fields of WalkTables. walk-fast-4k.ts walks a 4KB granule
+ * with a 48-bit input from a full 512-entry table at level 0 and an output
+ * size of at least 32 bits.
+ */
+export function fastShape(g: Geometry, startBits: number, oaBits: number, hierarchical: boolean): { fast4k: number; oaHiBad: number; hierMask: number } {
+  const fast4k = g.granuleShift === 12 && g.startLevel === 0 && startBits === 9 && oaBits >= 32 ? 1 : 0;
+  return { fast4k, oaHiBad: oaBits >= 32 ? ~((1 << (oaBits - 32)) - 1) : -1, hierMask: hierarchical ? 0xf : 0 };
 }
 
 /** Start-level table size in bytes: 8 per entry, at least 64 (TTB bits below it are RES0). */

@@ -9,7 +9,13 @@
  * reports what happened. A walk never writes memory, so walking twice is
  * exact. test/unit/engine/walk-fast.test.ts checks that every result and
  * fault equals the traced walk's, on random and corrupted tables of all
- * granules, stage 1, stage 2 and nested.
+ * granules, stage 1, stage 2 and nested; walk-fast-nested.test.ts the same
+ * for nested walks whose stage-1 tables stage 2 puts in the heap (W2).
+ *
+ * This file holds the general loop (any granule, any start level); the
+ * commonest shape (4KB, 48-bit, level-0 start) takes the unrolled walks of
+ * walk-fast-4k.ts first, and comes back here only for what they leave
+ * (a block, a table outside the table pool).
  *
  * Nothing here allocates: results go to `res`, a module-level Int32Array.
  */
@@ -20,6 +26,7 @@ import type { CompiledTtbr } from './regime.ts';
 import type { WalkTables } from './tables.ts';
 import { Reason } from './walk-codes.ts';
 import { checkStage1Permission, checkStage2Permission } from './walk-permissions.ts';
+import { nested4k, OTHER, walk4k, WALKED } from './walk-fast-4k.ts';
 
 /**
  * Output of the last successful fast walk: address halves (int32 patterns),
@@ -142,93 +149,15 @@ function descend(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, acc
   return false;
 }
 
-/**
- * A 4KB-granule table whose walk starts at level 0 with a full 512-entry
- * table (48-bit input): the commonest shape, unrolled with constant shifts.
- * Table descriptors at levels 0 to 2 and a page at level 3 only; anything
- * else (a block, a fault) returns false for the general loop to decide.
- */
-function descend4k(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
-  const oaBits = t.oaBits;
-  let tableHi = t.baseHi;
-  let tableLo = t.baseLo;
-  if (beyondBits(tableHi, tableLo, oaBits)) return false;
-  // Bits of PA[47:32] at or above the output size: a 4KB descriptor's address is bits [47:12].
-  const hiLimit = oaBits >= 48 ? 0 : (0xffff << (oaBits - 32)) & 0xffff;
-  const pool = mem.pool.words;
-  const words = mem.words;
-  const hashBase = mem.hashBase;
-  const hashShift = mem.hashShift;
-  const hashEntries = mem.hashEntries;
-  const poolState = mem.pool.state;
-  const poolHi = mem.pool.hi;
-  const poolLo = mem.pool.lo;
-  let hier = 0;
-  let reads = 4;
-  let dLo = 0;
-  let dHi = 0;
-  for (let level = 0; level < 4; level++) {
-    // Index bits [47:39], [38:30], [29:21], [20:12].
-    const index = level === 0 ? (hi >>> 7) & 511 : level === 1 ? ((hi << 2) | (lo >>> 30)) & 511 : level === 2 ? (lo >>> 21) & 511 : (lo >>> 12) & 511;
-    let readHi = tableHi;
-    let readLo = (tableLo + (index << 3)) | 0;
-    if (s2 !== null) {
-      if (!walkS2(mem, s2, readHi, readLo, 0, s2res)) return false;
-      readHi = s2res[RES_HI] as number;
-      readLo = s2res[RES_LO] as number;
-      reads += s2res[RES_READS] as number;
-    }
-    // A dense table of the pool is one load away; anything else (a sparse table, the heap) is the memory's read.
-    const p = (readLo - poolLo) >>> 2;
-    if (readHi === poolHi && p < pool.length) {
-      if (poolState[p >>> 10] === DENSE) {
-        dLo = pool[p] as number;
-        dHi = pool[p + 1] as number;
-      } else {
-        // A sparse table's nonzero qwords are in the hash; a frame that does not exist has none: both read 0 here, and a 0 descriptor sends the walk to the one walk, which tells them apart.
-        const e = findEntry(words, hashBase, hashShift, hashEntries, readHi, readLo);
-        dLo = e < 0 ? 0 : words[e + 2] as number;
-        dHi = e < 0 ? 0 : words[e + 3] as number;
-      }
-    } else {
-      if (!mem.readQ(readHi, readLo, otherQ)) return false;
-      dLo = otherQ[0] as number;
-      dHi = otherQ[1] as number;
-    }
-    // Levels 0-2 must hold table descriptors, level 3 a page: bits[1:0] = 0b11 everywhere.
-    if ((dLo & 3) !== 3) return false;
-    tableHi = dHi & 0xffff;
-    tableLo = dLo & ~0xfff;
-    if ((tableHi & hiLimit) !== 0) return false;
-    if (level < 3) hier |= (dHi >>> 27) & 0xf;
-  }
-  if (((dLo >>> 10) & 1) === 0 && !t.affd) return false;
-  if (!t.hierarchical) hier = 0;
-  // A privileged read needs nothing of a stage-1 leaf (Arm ARM: AP[2:1] and XN only restrict writes, EL0 and fetches).
-  if (access !== 0 || t.stage !== 1) {
-    const reason = t.stage === 1
-      ? checkStage1Permission(access, dLo, dHi, (hier >>> 3) & 1, (hier >>> 2) & 1, (hier >>> 1) & 1, hier & 1)
-      : checkStage2Permission(access, dLo, dHi);
-    if (reason !== Reason.None) return false;
-  }
-  out[RES_HI] = tableHi;
-  out[RES_LO] = tableLo | (lo & 0xfff);
-  out[RES_LEVEL] = 3;
-  out[RES_SHIFT] = 12;
-  out[RES_READS] = reads;
-  out[RES_LEAF_LO] = dLo;
-  out[RES_LEAF_HI] = dHi;
-  out[RES_HIER] = hier;
-  return true;
-}
-
 /** A descriptor read by PhysicalMemory.readQ (not from a dense pool table). */
 const otherQ = new Int32Array(2);
 
-/** The descent, through the unrolled 4KB walk when the table has that shape. */
+/** The descent, through the unrolled 4KB walk (walk-fast-4k.ts) when the table has that shape and lies where it reads. */
 function descendAny(mem: PhysicalMemory, t: WalkTables, hi: number, lo: number, access: number, s2: WalkTables | null, out: Int32Array): boolean {
-  const g = t.geometry;
-  if (g.granuleShift === 12 && g.startLevel === 0 && t.startBits === 9) return descend4k(mem, t, hi, lo, access, s2, out);
+  if (s2 === null && t.fast4k === 1) {
+    const r = walk4k(mem, t, hi, lo, access, out);
+    if (r !== OTHER) return r === WALKED;
+  }
   return descend(mem, t, hi, lo, access, s2, out);
 }
 
@@ -245,13 +174,20 @@ function walkS2(mem: PhysicalMemory, s2: WalkTables, hi: number, lo: number, acc
  * stages' mapping sizes; `ipa` receives the intermediate address.
  */
 export function fastStage1(mem: PhysicalMemory, t: CompiledTtbr, hi: number, lo: number, access: number, s2: WalkTables | null, ipa: Int32Array): boolean {
-  if (!t.enabled || ((hi >>> 23) & 1) !== 0) return false;
-  const size = t.geometry.inputSize;
-  // Bits [63 (55 with TBI):inputSize] must be zero.
-  const top = t.tbi ? hi & 0x00ff_ffff : hi;
-  if (size >= 32 ? top >>> (size - 32) !== 0 : top !== 0 || lo >>> size !== 0) return false;
-  if (s2 === null) return descendAny(mem, t, hi, lo, access, null, res);
-  return fastNested(mem, t, hi, lo, access, s2, ipa);
+  if (((hi & t.zeroHi) | (lo & t.zeroLo)) !== 0) return false;
+  if (s2 === null) {
+    // fast4k is 0 for a disabled TTBR (EPDx = 1).
+    if (t.fast4k === 1) {
+      const r = walk4k(mem, t, hi, lo, access, res);
+      if (r !== OTHER) return r === WALKED;
+    }
+    return t.enabled && descend(mem, t, hi, lo, access, null, res);
+  }
+  if (t.fast4k === 1 && s2.fast4k === 1) {
+    const r = nested4k(mem, t, s2, hi, lo, access, res, ipa);
+    if (r !== OTHER) return r === WALKED;
+  }
+  return t.enabled && fastNested(mem, t, hi, lo, access, s2, ipa);
 }
 
 /** The nested part of fastStage1: stage 1 through stage-2-translated tables, then stage 2 of the IPA. */
