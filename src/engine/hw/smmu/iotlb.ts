@@ -55,7 +55,11 @@ const L_TAG = 2;
 const L_OUT_LO = 3;
 const L_OUT_HI = 4;
 const L_MASK_LO = 5;
-const L_MASK_HI = 6;
+/** The high offset mask (bits 19:0: an entry is at most 2^52 bytes) with the allowed accesses of stage 1 (25:20) and stage 2 (31:26) above it. */
+const L_MASK_HI_PERMS = 6;
+const MASK_HI_BITS = 0xf_ffff;
+const PERMS1_SHIFT = 20;
+const PERMS2_SHIFT = 26;
 const L_HITS = 7;
 /** The control byte sits at bits 30:24 of L_VPN_HI_CTL: page numbers are at most 52 - 12 bits, so their high half is below 2^20. */
 const CTL_SHIFT = 24;
@@ -80,8 +84,6 @@ export class Iotlb {
   /** Leaf levels of the two stages, for fault records on a hit. */
   private readonly level1: Uint8Array;
   private readonly level2: Uint8Array;
-  /** Allowed accesses per stage (permBit): perms1 | perms2 << 8. Read only when a hit is checked for a fault. */
-  private readonly perms: Int32Array;
   /**
    * What a probe compares and a hit reads, per way (L_* words). Page numbers
    * and the tag are int32 patterns: V8 keeps int32 in registers, while uint32
@@ -106,7 +108,6 @@ export class Iotlb {
     this.ipaLo = new Uint32Array(n);
     this.level1 = new Uint8Array(n);
     this.level2 = new Uint8Array(n);
-    this.perms = new Int32Array(n);
     this.line = new Int32Array(n * WAY_WORDS);
     this.victim = new Uint8Array(sets);
   }
@@ -175,15 +176,16 @@ export class Iotlb {
   hitFor(vmid: number, asid: number, hi: number, lo: number, access: number, out: Int32Array): number {
     const slot = this.probe(vmid, asid, hi, lo);
     if (slot < 0) return TLB_MISS;
-    const bit = permBit(access);
-    const p = this.perms[slot] as number;
-    if ((p & bit) === 0 || (p & (bit << 8)) === 0) return TLB_DENIED;
-    this.hitTotal++;
     const line = this.line;
     const q = slot << 3;
+    // Literal offsets: L_MASK_HI_PERMS, L_HITS, L_MASK_LO, L_OUT_LO, L_OUT_HI (see probe).
+    const w6 = line[q + 6] as number;
+    const bit = permBit(access);
+    if (((w6 >>> 20) & (w6 >>> 26) & bit) === 0) return TLB_DENIED;
+    this.hitTotal++;
     line[q + 7] = (line[q + 7] as number) + 1;
     const maskLo = line[q + 5] as number;
-    const maskHi = line[q + 6] as number;
+    const maskHi = w6 & 0xf_ffff;
     out[0] = ((line[q + 3] as number) & ~maskLo) | (lo & maskLo);
     out[1] = ((line[q + 4] as number) & ~maskHi) | (hi & maskHi);
     return slot;
@@ -198,16 +200,16 @@ export class Iotlb {
 
   outputHi(slot: number, hi: number): number {
     const q = slot * WAY_WORDS;
-    const mask = this.line[q + L_MASK_HI] as number;
+    const mask = (this.line[q + L_MASK_HI_PERMS] as number) & MASK_HI_BITS;
     return (((this.line[q + L_OUT_HI] as number) & ~mask) | (hi & mask)) >>> 0;
   }
 
   /** Which stage denies `access` on a hit: 0 none, 1 stage 1, 2 stage 2 (stage 1 is checked first). */
   deniedBy(slot: number, access: number): 0 | 1 | 2 {
     const bit = permBit(access);
-    const p = this.perms[slot] as number;
-    if ((p & bit) === 0) return 1;
-    if ((p & (bit << 8)) === 0) return 2;
+    const w6 = this.line[slot * WAY_WORDS + L_MASK_HI_PERMS] as number;
+    if (((w6 >>> PERMS1_SHIFT) & bit) === 0) return 1;
+    if (((w6 >>> PERMS2_SHIFT) & bit) === 0) return 2;
     return 0;
   }
 
@@ -243,9 +245,9 @@ export class Iotlb {
     this.line[q + L_OUT_LO] = e.outLo | 0;
     this.line[q + L_OUT_HI] = e.outHi | 0;
     this.line[q + L_MASK_LO] = sh >= 32 ? -1 : (1 << sh) - 1;
-    this.line[q + L_MASK_HI] = sh <= 32 ? 0 : sh >= 64 ? -1 : (1 << (sh - 32)) - 1;
+    const maskHi = sh <= 32 ? 0 : sh >= 52 ? MASK_HI_BITS : (1 << (sh - 32)) - 1;
+    this.line[q + L_MASK_HI_PERMS] = maskHi | ((e.perms1 & 0x3f) << PERMS1_SHIFT) | ((e.perms2 & 0x3f) << PERMS2_SHIFT);
     this.line[q + L_HITS] = 0;
-    this.perms[slot] = (e.perms1 & 0xff) | ((e.perms2 & 0xff) << 8);
     this.stage[slot] = e.stage;
     this.vmid[slot] = e.vmid;
     this.asid[slot] = e.asid;
@@ -283,7 +285,7 @@ export class Iotlb {
     const vpnHi = (this.line[q + L_VPN_HI_CTL] as number) & ((1 << CTL_SHIFT) - 1);
     const vpn = (BigInt(vpnHi) << 32n) | BigInt((this.line[q + L_VPN_LO] as number) >>> 0);
     const out = (BigInt((this.line[q + L_OUT_HI] as number) >>> 0) << 32n) | BigInt((this.line[q + L_OUT_LO] as number) >>> 0);
-    const perms = this.perms[w] as number;
+    const w6 = this.line[q + L_MASK_HI_PERMS] as number;
     return {
       slot: w,
       vmid: this.vmid[w] as number,
@@ -292,7 +294,7 @@ export class Iotlb {
       input: vpn << sh,
       size: 1n << sh,
       output: out & ~((1n << sh) - 1n),
-      perms: perms & (perms >>> 8) & 0xff,
+      perms: (w6 >>> PERMS1_SHIFT) & (w6 >>> PERMS2_SHIFT) & 0x3f,
       level: (this.stage[w] === TlbStage.S2 ? this.level2[w] : this.level1[w]) as number,
       hits: this.line[q + L_HITS] as number,
     };
@@ -300,7 +302,7 @@ export class Iotlb {
 
   clone(): Iotlb {
     const c = new Iotlb(this.sets);
-    for (const k of ['valid', 'stage', 'vmid', 'asid', 'shift', 'ipaHi', 'ipaLo', 'level1', 'level2', 'perms', 'line', 'victim'] as const) {
+    for (const k of ['valid', 'stage', 'vmid', 'asid', 'shift', 'ipaHi', 'ipaLo', 'level1', 'level2', 'line', 'victim'] as const) {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];
