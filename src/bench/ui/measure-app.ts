@@ -8,6 +8,7 @@ import { EngineSession } from '../../worker/session.ts';
 import { freshContext, pollPage } from './browser.ts';
 import { bigStreamTableScenario } from './fixtures.ts';
 import { idleFrames, recordFrames, scrollStreamTable } from './measure-frames.ts';
+import { busyStats, traceMainThread, type MainThreadBusy } from './main-thread.ts';
 import { percentile, round, statsOfGaps, type FrameStats } from './stats.ts';
 import { PROBE, workerProbeScript, type ProbeState } from './worker-probe.ts';
 
@@ -48,7 +49,7 @@ const atStep = (n: number) => `new URLSearchParams(location.search).get('step') 
  * nested grid, and records frames from the click until the grid has
  * revealed every access; `repeats` times, stepping back off it in between.
  */
-export async function nestedWalkFrames(browser: Browser, baseUrl: string, repeats: number): Promise<FrameStats & { step: number }> {
+export async function nestedWalkFrames(browser: Browser, baseUrl: string, repeats: number): Promise<FrameStats & MainThreadBusy & { step: number }> {
   const first = nestedDmaSteps('smmu-nested')[0];
   if (first === undefined) throw new Error('smmu-nested has no nested DMA');
   const page = await openPage(browser, baseUrl, '?scenario=smmu-nested&step=1');
@@ -62,16 +63,17 @@ export async function nestedWalkFrames(browser: Browser, baseUrl: string, repeat
   await page.getByRole('button', { name: 'Step back' }).click();
   await pollPage(page, `${atStep(step - 1)} && ${NO_GRID}`);
   const gaps: number[] = [];
+  const busy: number[] = [];
   for (let i = 0; i < repeats; i++) {
-    await recordFrames(page, async () => {
+    await traceMainThread(page, busy, () => recordFrames(page, async () => {
       await page.getByRole('button', { name: 'Step forward' }).click();
       await pollPage(page, `${atStep(step)} && ${GRID_DONE}`);
-    }, gaps);
+    }, gaps));
     await page.getByRole('button', { name: 'Step back' }).click();
     await pollPage(page, `${atStep(step - 1)} && ${NO_GRID}`);
   }
   await page.context().close();
-  return { ...statsOfGaps(gaps), step };
+  return { ...statsOfGaps(gaps), ...busyStats(busy), step };
 }
 
 export interface ScrollCase { readonly case: string; readonly px_per_frame: number; readonly frames: number }
@@ -90,7 +92,11 @@ export async function streamTableFrames(browser: Browser, baseUrl: string) {
   const size = await page.getByTestId('stream-table').locator('.ste-scroll').getAttribute('aria-label');
   if (!size?.includes('65536')) throw new Error(`the stream table is not the 65,536-entry fixture: ${size}`);
   const results = [];
-  for (const c of SCROLL_CASES) results.push({ ...c, ...(await scrollStreamTable(page, c.px_per_frame, c.frames)) });
+  for (const c of SCROLL_CASES) {
+    const busy: number[] = [];
+    const frames = await traceMainThread(page, busy, () => scrollStreamTable(page, c.px_per_frame, c.frames));
+    results.push({ ...c, ...frames, ...busyStats(busy) });
+  }
   await page.context().close();
   return results;
 }
