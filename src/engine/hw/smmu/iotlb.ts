@@ -73,6 +73,8 @@ function ctlOf(shift: number, asid: number): number {
 
 export class Iotlb {
   readonly sets: number;
+  /** sets - 1 (sets is a power of two), kept as its own field: the set index is on the hit path's critical chain. */
+  private readonly setMask: number;
   private readonly valid: Uint8Array;
   private readonly stage: Uint8Array;
   private readonly vmid: Int32Array;
@@ -98,6 +100,7 @@ export class Iotlb {
 
   constructor(sets = 1024) {
     this.sets = sets;
+    this.setMask = sets - 1;
     const n = sets * IOTLB_WAYS;
     this.valid = new Uint8Array(n);
     this.stage = new Uint8Array(n);
@@ -119,7 +122,7 @@ export class Iotlb {
    * the way to the load: the index is on the hit path's critical chain.
    */
   private setOf(vpnLo: number, asid: number, vmid: number): number {
-    return (vpnLo ^ (asid << 4) ^ (vmid << 9)) & (this.sets - 1);
+    return (vpnLo ^ (asid << 4) ^ (vmid << 9)) & this.setMask;
   }
 
   /**
@@ -136,7 +139,8 @@ export class Iotlb {
       const sh = shifts[s] as number;
       const vLo = sh >= 32 ? (hi >>> (sh - 32)) | 0 : (lo >>> sh) | (sh === 0 ? 0 : hi << (32 - sh));
       const vHiCtl = (sh >= 32 ? 0 : hi >>> sh) | ctlOf(sh, asid);
-      const first = this.setOf(vLo, asid, vmid) * IOTLB_WAYS;
+      // << 2: IOTLB_WAYS ways a set (a multiply here carries V8's overflow check).
+      const first = this.setOf(vLo, asid, vmid) << 2;
       for (let w = first; w < first + IOTLB_WAYS; w++) {
         // Literal offsets (L_VPN_LO, L_VPN_HI_CTL, L_TAG): the bundle keeps module constants as variables, loaded each time.
         const q = w << 3;
