@@ -46,8 +46,9 @@ export function Embed({ view, captions, onGoTo, onJumpToMark, onTogglePlay, onWi
   useEffect(() => {
     if (view.smmuTab) selectSmmuTab(view.smmuTab);
   }, [view]);
-  // Recomputed as the steps move: the app keeps the step in the address.
-  const fullApp = `${window.location.pathname}${fullAppSearch(window.location.search)}`;
+  // Recomputed as the steps move. The step comes from the store: the address follows a moment later
+  // (src/app/addressBar.ts), after this render.
+  const fullApp = `${window.location.pathname}${fullAppSearch(window.location.search, cursor)}${window.location.hash}`;
   return (
     <div className={`embed embed-${view.id}`} data-testid="embed" data-view={view.id} data-step={cursor}>
       <Notices />

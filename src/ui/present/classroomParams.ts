@@ -78,9 +78,11 @@ export function withPresent(search: string, on: boolean): string {
 }
 
 /** The full app's link for what an embed shows: the same query without the embed's own parameters. */
-export function fullAppSearch(search: string): string {
+export function fullAppSearch(search: string, step?: number): string {
   const params = new URLSearchParams(search);
   for (const name of ['embed', 'captions']) params.delete(name);
+  // A built-in is named in the query with its step; the step shown may be newer than the address.
+  if (step !== undefined && params.has('scenario')) params.set('step', String(step));
   const rest = params.toString();
   return rest === '' ? '' : `?${rest}`;
 }

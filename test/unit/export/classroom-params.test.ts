@@ -40,5 +40,8 @@ describe('classroom parameters', () => {
     expect(withPresent('?scenario=a&present=1&step=3', false)).toBe('?scenario=a&step=3');
     expect(withPresent('?present', false)).toBe('');
     expect(fullAppSearch('?scenario=a&embed=walk&captions&step=2&theme=dark')).toBe('?scenario=a&step=2&theme=dark');
+    // The step shown wins over the address's (which follows a moment later); a shared scenario has no step there.
+    expect(fullAppSearch('?scenario=a&embed=walk&step=2', 5)).toBe('?scenario=a&step=5');
+    expect(fullAppSearch('?embed=walk', 5)).toBe('');
   });
 });
