@@ -95,8 +95,20 @@ export class Iotlb {
   private readonly victim: Uint8Array;
   /** Page-size shifts that have entries, smallest first: a lookup tries each. */
   private shifts: number[] = [];
-  hitTotal = 0;
+  /**
+   * Hits of entries no longer in the IOTLB (evicted or invalidated). The total is not counted as hits
+   * happen: each hit already counts into its entry, and a second count on this object would be one more
+   * read-modify-write of memory on every hit (W3). hitTotal adds the live entries' counts to these.
+   */
+  private retiredHits = 0;
   missTotal = 0;
+
+  /** Hits since the IOTLB was made. */
+  get hitTotal(): number {
+    let n = this.retiredHits;
+    for (let w = 0; w < this.valid.length; w++) if (this.valid[w] === 1) n += this.line[w * WAY_WORDS + L_HITS] as number;
+    return n;
+  }
 
   constructor(sets = 1024) {
     this.sets = sets;
@@ -152,7 +164,6 @@ export class Iotlb {
 
   /** Counts a hit on `slot` (for the entry and in total), as a lookup that found it does. */
   countHit(slot: number): void {
-    this.hitTotal++;
     const q = slot * WAY_WORDS + L_HITS;
     this.line[q] = (this.line[q] as number) + 1;
   }
@@ -186,7 +197,6 @@ export class Iotlb {
     const w6 = line[q + 6] as number;
     const bit = permBit(access);
     if (((w6 >>> 20) & (w6 >>> 26) & bit) === 0) return TLB_DENIED;
-    this.hitTotal++;
     line[q + 7] = (line[q + 7] as number) + 1;
     const maskLo = line[q + 5] as number;
     const maskHi = w6 & 0xf_ffff;
@@ -240,6 +250,7 @@ export class Iotlb {
     if (slot < 0) {
       slot = base + (this.victim[set] as number);
       this.victim[set] = ((this.victim[set] as number) + 1) % IOTLB_WAYS;
+      this.retiredHits += this.line[slot * WAY_WORDS + L_HITS] as number;
     }
     this.valid[slot] = 1;
     const q = slot * WAY_WORDS;
@@ -270,6 +281,7 @@ export class Iotlb {
     for (let w = 0; w < this.valid.length; w++) {
       if (this.valid[w] === 1 && select(this.view(w))) {
         this.valid[w] = 0;
+        this.retiredHits += this.line[w * WAY_WORDS + L_HITS] as number;
         this.line[w * WAY_WORDS + L_VPN_HI_CTL] = 0;
         n++;
       }
@@ -310,7 +322,7 @@ export class Iotlb {
       (c[k] as Uint8Array).set(this[k] as Uint8Array);
     }
     c.shifts = [...this.shifts];
-    c.hitTotal = this.hitTotal;
+    c.retiredHits = this.retiredHits;
     c.missTotal = this.missTotal;
     return c;
   }
