@@ -15,6 +15,21 @@
 
 const PREFIX = 'engine ';
 
+/**
+ * The handshake, between the worker's entry and the page's port only (not part of the engine protocol): the
+ * worker says hello on the channel when it starts; the page, hearing it, confirms through postMessage; only
+ * then does the worker answer steps on the channel. A page that never hears the channel (whatever the reason)
+ * keeps getting every answer through postMessage.
+ */
+export interface ChannelHello {
+  readonly kind: 'hello';
+}
+export interface ChannelConfirmed {
+  readonly kind: 'answerChannel';
+}
+export const HELLO: ChannelHello = { kind: 'hello' };
+export const CONFIRMED: ChannelConfirmed = { kind: 'answerChannel' };
+
 /** A fresh channel name for a new engine worker, carried as its `name`. */
 export function newWorkerName(): string {
   const bytes = new Uint8Array(12);

@@ -3,7 +3,7 @@
  * to stop it, and someone to tell what comes back. A Web Worker is one; the
  * unit tests use an in-process one that can be made to crash or hang.
  */
-import { canBroadcast, newWorkerName } from './answer-channel.ts';
+import { canBroadcast, CONFIRMED, newWorkerName, type ChannelHello } from './answer-channel.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface PortListener {
@@ -26,8 +26,13 @@ export const workerPort: PortFactory = (listener) => {
   const answers = canBroadcast() ? new BroadcastChannel(name) : undefined;
   const heard = (event: MessageEvent<FromWorker>) => listener.message(event.data);
   const unreadable = () => listener.fault('a message from the engine worker could not be read');
-  // Both ways in are heard: the worker uses the channel when it has one, postMessage otherwise.
-  answers?.addEventListener('message', heard);
+  // Both ways in are heard: the worker uses the channel once this page confirms it hears the worker's hello
+  // there (a channel that never delivers costs nothing but speed), postMessage for everything else.
+  answers?.addEventListener('message', (event: MessageEvent<FromWorker | ChannelHello>) => {
+    const message = event.data;
+    if (message.kind === 'hello') worker.postMessage(CONFIRMED);
+    else listener.message(message);
+  });
   answers?.addEventListener('messageerror', unreadable);
   worker.addEventListener('message', heard);
   worker.addEventListener('error', (event: ErrorEvent) => {

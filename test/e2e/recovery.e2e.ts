@@ -44,7 +44,10 @@ describe('a worker that stops', () => {
     await stageAt(page, 6);
     await forward.click();
     const before = await stageAt(page, 7);
-    expect((await page.evaluate<ProbeState>(PROBE.state)).started).toBe(1);
+    const first = await page.evaluate<ProbeState>(PROBE.state);
+    expect(first.started).toBe(1);
+    // Once the page has confirmed the worker's answer channel (src/worker/answer-channel.ts), steps come back on it.
+    expect(first.viaChannel).toBeGreaterThan(0);
 
     await page.evaluate(PROBE.kill);
     await forward.click();
@@ -60,6 +63,8 @@ describe('a worker that stops', () => {
     await forward.click();
     await forward.click();
     await stageAt(page, 9);
+    // The restarted worker has its own channel, confirmed again: its step answers use it too.
+    expect((await page.evaluate<ProbeState>(PROBE.state)).viaChannel).toBeGreaterThan(first.viaChannel);
     expect(probed.problems()).toEqual([]);
   });
 });

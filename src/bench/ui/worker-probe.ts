@@ -17,6 +17,9 @@ export interface ProbeState {
   readonly roundTrips: number[];
   /** How many engine workers the page has started. */
   readonly started: number;
+  /** Step answers that arrived on the worker's answer channel, and through its postMessage. */
+  readonly viaChannel: number;
+  readonly viaPost: number;
 }
 
 /** The init script; `swap` replaces the scenario of every load request the page sends. */
@@ -25,10 +28,11 @@ export function workerProbeScript(swap?: unknown): string {
   const Original = window.Worker;
   if (typeof Original !== 'function') return;
   const swap = ${swap === undefined ? 'undefined' : JSON.stringify(swap)};
-  const probe = { workers: [], roundTrips: [], sent: new Map() };
+  const probe = { workers: [], roundTrips: [], sent: new Map(), viaChannel: 0, viaPost: 0 };
   Object.defineProperty(window, '__engineProbe', { value: probe });
-  const heard = (event) => {
+  const heard = (event, way) => {
     const m = event.data;
+    if (m && m.kind === 'state') probe[way]++;
     if (m && m.kind === 'state' && probe.sent.has(m.id)) {
       probe.roundTrips.push(performance.now() - probe.sent.get(m.id));
       probe.sent.delete(m.id);
@@ -40,7 +44,7 @@ export function workerProbeScript(swap?: unknown): string {
     window.BroadcastChannel = class ProbedChannel extends OriginalChannel {
       constructor(name) {
         super(name);
-        if (String(name).startsWith('engine ')) this.addEventListener('message', heard);
+        if (String(name).startsWith('engine ')) this.addEventListener('message', (event) => heard(event, 'viaChannel'));
       }
     };
   }
@@ -48,7 +52,7 @@ export function workerProbeScript(swap?: unknown): string {
     constructor(url, options) {
       super(url, options);
       probe.workers.push(this);
-      this.addEventListener('message', heard);
+      this.addEventListener('message', (event) => heard(event, 'viaPost'));
     }
     postMessage(message, transfer) {
       let m = message;
@@ -62,7 +66,7 @@ export function workerProbeScript(swap?: unknown): string {
 
 /** Page-side expressions for page.evaluate, as text for the same reason. */
 export const PROBE = {
-  state: '({ roundTrips: window.__engineProbe.roundTrips.slice(), started: window.__engineProbe.workers.length })',
+  state: '({ roundTrips: window.__engineProbe.roundTrips.slice(), started: window.__engineProbe.workers.length, viaChannel: window.__engineProbe.viaChannel, viaPost: window.__engineProbe.viaPost })',
   /** Terminates the newest engine worker: no error event, it just stops, as a killed process would. */
   kill: 'window.__engineProbe.workers.at(-1).terminate()',
 } as const;
