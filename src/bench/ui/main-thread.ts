@@ -54,7 +54,9 @@ export function busyBins(trace: { traceEvents: readonly TraceEvent[] }): number[
   for (const e of events) {
     if (e.ph !== 'X' || e.name !== 'RunTask' || !mains.has(`${e.pid}:${e.tid}`)) continue;
     const key = `${e.pid}:${e.tid}`;
-    tasksBy.set(key, [...(tasksBy.get(key) ?? []), e]);
+    const list = tasksBy.get(key);
+    if (list) list.push(e);
+    else tasksBy.set(key, [e]);
   }
   const total = (ts: readonly TraceEvent[]) => ts.reduce((s, e) => s + (e.dur ?? 0), 0);
   const tasks = [...tasksBy.values()].sort((a, b) => total(b) - total(a))[0] ?? [];
