@@ -24,7 +24,7 @@ import { fastStage1, fastStage2, res, RES_HI, RES_HIER, RES_LEAF_HI, RES_LEAF_LO
 import { runDma, type SmmuContext } from './dma.ts';
 import type { DmaOutcome } from './dma-types.ts';
 import { planBurst, type BurstPlan } from './dma-burst-plan.ts';
-import { TLB_DENIED, TlbStage } from './iotlb.ts';
+import { TlbStage } from './iotlb.ts';
 import { stage1LeafPerms, stage2LeafPerms } from './tlb-fill.ts';
 
 export interface DmaBurstRequest {
@@ -128,13 +128,14 @@ export class DmaBurst {
     const p = this.plan;
     if (p === undefined) return false;
     const tlb = this.ctx.iotlb;
-    const slot = tlb.hitFor(p.vmid, p.asid, hi, lo, this.access, hitOut);
+    const slot = tlb.probe(p.vmid, p.asid, hi, lo);
     if (slot >= 0) {
-      this.done1(hitOut[0] as number, hitOut[1] as number);
+      // A hit the access is denied: the full path records the fault (and counts the hit, as dma.ts does).
+      if (tlb.deniedBy(slot, this.access) !== 0) return false;
+      tlb.countHit(slot);
+      this.done1(tlb.outputLo(slot, lo), tlb.outputHi(slot, hi));
       return true;
     }
-    // A hit the access is denied: the full path records the fault (and counts the hit, as dma.ts does).
-    if (slot === TLB_DENIED) return false;
     if (p.regime === undefined) {
       if (hi >>> 0 >= 2 ** (p.iasBits - 32) || p.s2 === null || !fastStage2(this.ctx.mem, p.s2, hi, lo, this.access)) return false;
     } else if (!fastStage1(this.ctx.mem, p.regime.ttbr0, hi, lo, this.access, p.s2, ipa)) {
@@ -215,7 +216,5 @@ export class DmaBurst {
 
 /** The intermediate address of the last fast nested walk. */
 const ipa = new Int32Array(2);
-/** An IOTLB hit's output address (Iotlb.hitFor), reused: a hit allocates nothing. */
-const hitOut = new Int32Array(2);
 /** The record fill() hands the IOTLB (insert copies it). */
 const entry = { vmid: 0, asid: 0, stage: TlbStage.S1 as TlbStage, hi: 0, lo: 0, shift: 0, outHi: 0, outLo: 0, ipaHi: 0, ipaLo: 0, perms1: 0, perms2: 0, level1: 0, level2: 0 };

@@ -10,10 +10,6 @@
  * granted, so a hit can still fault.
  */
 export const IOTLB_WAYS = 4;
-/** hitFor(): no entry for the address. */
-export const TLB_MISS = -1;
-/** hitFor(): an entry, but it does not allow the access. */
-export const TLB_DENIED = -2;
 
 /** Which stages an entry combines. */
 export const TlbStage = { S1: 1, S2: 2, Nested: 3 } as const;
@@ -177,31 +173,6 @@ export class Iotlb {
     const slot = this.probe(vmid, asid, hi, lo);
     if (slot >= 0) this.countHit(slot);
     else this.missTotal++;
-    return slot;
-  }
-
-  /**
-   * The hit path of a transaction in one method: an entry for hi:lo that allows `access` (encodeAccess) is
-   * counted and its output address written to out[0] (low half) and out[1] (high half) as int32 patterns;
-   * returns its slot. A miss returns TLB_MISS and a hit that `access` is denied returns TLB_DENIED, both
-   * counting nothing: the caller walks, or takes the full DMA path that records the fault. One method, so
-   * the entry is read through one local: an engine that reaches its IOTLB through an object pays a field
-   * load and its checks in every method it calls.
-   */
-  hitFor(vmid: number, asid: number, hi: number, lo: number, access: number, out: Int32Array): number {
-    const slot = this.probe(vmid, asid, hi, lo);
-    if (slot < 0) return TLB_MISS;
-    const line = this.line;
-    const q = slot << 3;
-    // Literal offsets: L_MASK_HI_PERMS, L_HITS, L_MASK_LO, L_OUT_LO, L_OUT_HI (see probe).
-    const w6 = line[q + 6] as number;
-    const bit = permBit(access);
-    if (((w6 >>> 20) & (w6 >>> 26) & bit) === 0) return TLB_DENIED;
-    line[q + 7] = (line[q + 7] as number) + 1;
-    const maskLo = line[q + 5] as number;
-    const maskHi = w6 & 0xf_ffff;
-    out[0] = ((line[q + 3] as number) & ~maskLo) | (lo & maskLo);
-    out[1] = ((line[q + 4] as number) & ~maskHi) | (hi & maskHi);
     return slot;
   }
 
