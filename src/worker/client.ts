@@ -5,11 +5,29 @@
  */
 import { EngineHostError } from './protocol.ts';
 import type { HostRequest, HostResponse, LoadOutcome, RequestId, StepState, ViewState } from './protocol.ts';
+import type { SmmuViewRequest } from './smmu-view-types.ts';
 
 type Pending = { resolve(response: HostResponse): void; reject(error: Error): void };
 
 /** Distributes over the union, so each request kind keeps its own fields. */
 export type RequestBody = HostRequest extends infer R ? (R extends HostRequest ? Omit<R, 'id'> : never) : never;
+
+/** load, goTo and view over one `call`: what every host answers the same way, whatever carries its requests. */
+export abstract class CallingHost {
+  protected abstract call(body: RequestBody): Promise<HostResponse>;
+
+  load(scenario: unknown): Promise<LoadOutcome> {
+    return this.call({ kind: 'load', scenario }).then(toLoadOutcome);
+  }
+
+  goTo(step: number, view?: SmmuViewRequest): Promise<StepState> {
+    return this.call({ kind: 'goTo', step, ...(view ? { view } : {}) }).then(toStepState);
+  }
+
+  view(view: SmmuViewRequest): Promise<ViewState> {
+    return this.call({ kind: 'view', view }).then(toViewState);
+  }
+}
 
 export class RequestTracker {
   private nextId: RequestId = 1;

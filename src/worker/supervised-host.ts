@@ -7,9 +7,9 @@
  * answers. Cancel is the same restart on purpose: a worker deep in a long
  * synchronous run cannot be interrupted, only replaced.
  */
-import { toLoadOutcome, toStepState, toViewState, type RequestBody } from './client.ts';
+import { CallingHost, type RequestBody } from './client.ts';
 import { EngineHostError } from './protocol.ts';
-import type { EngineHost, FromWorker, HostRequest, HostResponse, LoadOutcome, RequestId, StepState, ViewState } from './protocol.ts';
+import type { EngineHost, FromWorker, HostRequest, HostResponse, RequestId } from './protocol.ts';
 import type { EnginePort, PortFactory } from './port.ts';
 import type { SmmuViewRequest } from './smmu-view-types.ts';
 
@@ -70,7 +70,7 @@ interface Job {
   restarts: number;
 }
 
-export class SupervisedHost implements EngineHost {
+export class SupervisedHost extends CallingHost implements EngineHost {
   readonly mode = 'worker' as const;
   private readonly clock: Clock;
   private readonly hangMs: number;
@@ -97,22 +97,11 @@ export class SupervisedHost implements EngineHost {
   private shownView: SmmuViewRequest | undefined;
 
   constructor(private readonly factory: PortFactory, private readonly options: SupervisorOptions = {}) {
+    super();
     this.clock = options.clock ?? realClock;
     this.hangMs = options.hangMs ?? DEFAULT_HANG_MS;
     this.port = this.open();
     this.stopBeat = this.clock.every(options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => this.beat());
-  }
-
-  load(scenario: unknown): Promise<LoadOutcome> {
-    return this.call({ kind: 'load', scenario }).then(toLoadOutcome);
-  }
-
-  goTo(step: number, view?: SmmuViewRequest): Promise<StepState> {
-    return this.call({ kind: 'goTo', step, ...(view ? { view } : {}) }).then(toStepState);
-  }
-
-  view(view: SmmuViewRequest): Promise<ViewState> {
-    return this.call({ kind: 'view', view }).then(toViewState);
   }
 
   /** Abandons what the engine is doing: a new engine, replayed to the step last shown; the cancelled requests get that step. */
@@ -131,7 +120,7 @@ export class SupervisedHost implements EngineHost {
     return !this.recovering && [...this.inFlight.values()].every((job) => job.internal);
   }
 
-  private call(body: RequestBody): Promise<HostResponse> {
+  protected call(body: RequestBody): Promise<HostResponse> {
     if (this.dead !== undefined) return Promise.reject(new EngineHostError(this.dead));
     return new Promise<HostResponse>((resolve, reject) => {
       const job: Job = { body, internal: false, resolve, reject, restarts: 0 };
