@@ -3,6 +3,7 @@
  * requestAnimationFrame at the display's 60 Hz while headless.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../../test/e2e/harness/chromium-args.ts';
 import { findChromium, noChromiumMessage } from '../../../test/e2e/harness/find-chromium.ts';
 
 /**
@@ -14,13 +15,7 @@ import { findChromium, noChromiumMessage } from '../../../test/e2e/harness/find-
  * --disable-gpu-vsync): frames stay paced at 60 Hz as on a real display.
  */
 export const BENCH_CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_ARGS,
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',
   '--disable-backgrounding-occluded-windows',

@@ -1,19 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
+import { CHROMIUM_ARGS } from './chromium-args.ts';
 import './provided.ts';
-
-// Chromium on the test machines refuses connections unless its own background
-// traffic (component updates, sync, QUIC probes) is switched off; the flags
-// also keep every run from trying to reach Google's servers.
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Promise<Browser> | undefined;
 
