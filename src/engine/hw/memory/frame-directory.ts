@@ -13,7 +13,8 @@
  * new region appears, so clones share it and copy it on that write.
  */
 export const NO_FRAME = -1;
-const REGIONS = 1 << 20;
+/** 4GB regions in a 52-bit physical address space (PA[51:32]). */
+export const REGIONS = 1 << 20;
 /** Chunks per region (PA[31:24]) and slots per chunk (PA[23:12]). */
 const REGION_CHUNKS = 256;
 const CHUNK_SLOTS = 4096;

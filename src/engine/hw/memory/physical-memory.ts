@@ -24,11 +24,10 @@
  *   Page 0 is all zeros: the missing qwords of sparse frames read from it.
  */
 import { ABSENT, DENSE, SPARSE, TablePool } from './table-pool.ts';
-import { FrameDirectory, NO_FRAME } from './frame-directory.ts';
+import { FrameDirectory, NO_FRAME, REGIONS } from './frame-directory.ts';
 import { deleteEntry, EMPTY, ENTRY_WORDS, findEntry, insertEntry, rehashInto } from './qword-hash.ts';
 
 const FRAME_WORDS = 1024;
-const REGIONS = 1 << 20;
 export const PA_BITS = 52;
 const TWO_32 = 0x1_0000_0000;
 /** A sparse frame with this many nonzero qwords becomes a dense page (1/8 of the frame: 512 bytes of entries vs 4KB). */
